@@ -1,0 +1,169 @@
+"""Grammar datasets in HDF5: generation, import of reference files, splits.
+
+Layout of a dataset file::
+
+    /grammar/M                (q, q, q) float64 transition tensor
+    /grammar/forbidden_pairs  (k, 2) int64 (left, right) pairs no parent emits
+    /train/sequences          (N, 2**l) int8 training pool, split i of size n
+    /train/roots              (N,) int8                     is rows [i*n, (i+1)*n)
+    /test/sequences           (N_test, 2**l) int8 held-out pool
+    /test/roots               (N_test,) int8
+
+Root attributes hold the grammar parameters and a provenance record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+from . import __version__
+from .atomic import atomic_path
+from .errors import ConfigError, InputFileError
+from .grammar import Grammar, build_grammar, sample_pool
+
+FORMAT_VERSION = 1
+
+
+def config_hash(payload: object) -> str:
+    """Short stable hash of a JSON-serialisable config fragment."""
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@dataclass
+class GrammarDataset:
+    """An in-memory dataset: the grammar and its training and test pools."""
+
+    grammar: Grammar
+    train_sequences: np.ndarray
+    train_roots: np.ndarray
+    test_sequences: np.ndarray
+    test_roots: np.ndarray
+
+    def split(self, index: int, size: int) -> np.ndarray:
+        """Training split ``index`` of ``size`` sequences: rows [index*size, (index+1)*size)."""
+        start, stop = index * size, (index + 1) * size
+        if index < 0 or stop > len(self.train_sequences):
+            raise ConfigError(
+                f"training split {index} of size {size} needs {stop} sequences but the pool "
+                f"holds {len(self.train_sequences)} (raise data.n_sequences)"
+            )
+        return self.train_sequences[start:stop]
+
+    def test_set(self, size: int, offset: int = 0) -> np.ndarray:
+        """``size`` held-out sequences starting at ``offset`` in the test pool."""
+        if offset + size > len(self.test_sequences):
+            raise ConfigError(
+                f"{offset + size} test sequences requested but the test pool holds "
+                f"{len(self.test_sequences)} (raise data.n_test)"
+            )
+        return self.test_sequences[offset : offset + size]
+
+
+def generate(
+    q: int,
+    l: int,
+    sigma: float,
+    q_eff: int,
+    grammar_seed: int,
+    n_train: int,
+    n_test: int,
+    data_seed: int,
+) -> GrammarDataset:
+    """Build the grammar and draw the training and test pools (deterministic)."""
+    grammar = build_grammar(q, l, sigma, q_eff, grammar_seed)
+    train, train_roots = sample_pool(grammar, n_train, data_seed, stream=0)
+    test, test_roots = sample_pool(grammar, n_test, data_seed, stream=1)
+    return GrammarDataset(grammar, train, train_roots, test, test_roots)
+
+
+def save(dataset: GrammarDataset, path: str | Path, provenance: dict) -> None:
+    """Write the dataset atomically; equal inputs give byte-identical files."""
+    g = dataset.grammar
+    with atomic_path(path) as tmp, h5py.File(tmp, "w", track_order=True) as f:
+        f.attrs["format"] = "diffgen.grammar_dataset"
+        f.attrs["format_version"] = FORMAT_VERSION
+        for key in ("q", "l", "q_eff", "seed"):
+            f.attrs[key] = getattr(g, key)
+        f.attrs["sigma"] = g.sigma
+        f.attrs["provenance"] = json.dumps(
+            {**provenance, "diffgen_version": __version__}, sort_keys=True
+        )
+        grp = f.create_group("grammar")
+        grp.create_dataset("M", data=g.M)
+        grp.create_dataset("forbidden_pairs", data=g.forbidden_pairs)
+        for name, seqs, roots in (
+            ("train", dataset.train_sequences, dataset.train_roots),
+            ("test", dataset.test_sequences, dataset.test_roots),
+        ):
+            grp = f.create_group(name)
+            grp.create_dataset("sequences", data=seqs, dtype="i1")
+            grp.create_dataset("roots", data=roots, dtype="i1")
+
+
+def load(path: str | Path, with_pools: bool = True) -> GrammarDataset:
+    """Read a dataset written by :func:`save`; a clear error names a bad file."""
+    path = Path(path)
+    if not path.exists():
+        raise InputFileError(f"{path}: dataset file does not exist")
+    try:
+        with h5py.File(path, "r") as f:
+            if f.attrs.get("format") != "diffgen.grammar_dataset":
+                raise InputFileError(f"{path}: not a diffgen grammar dataset")
+            grammar = Grammar(
+                q=int(f.attrs["q"]),
+                l=int(f.attrs["l"]),
+                sigma=float(f.attrs["sigma"]),
+                q_eff=int(f.attrs["q_eff"]),
+                seed=int(f.attrs["seed"]),
+                M=f["grammar/M"][()],
+            )
+            empty = np.zeros((0, grammar.length), dtype=np.int8)
+            pools = [
+                f[key][()] if with_pools else empty
+                for key in ("train/sequences", "train/roots", "test/sequences", "test/roots")
+            ]
+    except (OSError, KeyError) as err:
+        raise InputFileError(f"{path}: unreadable or incomplete dataset ({err})") from None
+    return GrammarDataset(grammar, *pools)
+
+
+def import_reference(path: str | Path, n_test: int) -> GrammarDataset:
+    """Import a reference-implementation ``.npy`` object array.
+
+    Its layout is ``[q, l, sigma, roots (N,), leaves (2**l, N) int8, M (q,q,q),
+    forbidden pairs]``. The last ``n_test`` sequences become the test pool.
+    q_eff is recovered from M (allowed pairs per parent); the grammar seed is
+    unknown and recorded as -1.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputFileError(f"{path}: reference dataset does not exist (data.import_path)")
+    try:
+        obj = np.load(path, allow_pickle=True)
+        q, l, sigma, roots, leaves, M = (obj[i] for i in range(6))
+        q, l, sigma = int(q), int(l), float(sigma)
+        leaves = np.asarray(leaves, dtype=np.int8).T
+        roots = np.asarray(roots).astype(np.int8)
+        M = np.asarray(M, dtype=np.float64)
+    except Exception as err:  # numpy raises many types for a malformed object file
+        raise InputFileError(f"{path}: not a reference grammar dataset ({err})") from None
+    if M.shape != (q, q, q) or leaves.shape[1] != 2**l or len(roots) != len(leaves):
+        raise InputFileError(f"{path}: inconsistent shapes in reference dataset")
+    if n_test >= len(leaves):
+        raise ConfigError(f"data.n_test={n_test} leaves no training sequences in {path}")
+    q_eff = int((M[0] > 0).sum())
+    grammar = Grammar(q=q, l=l, sigma=sigma, q_eff=q_eff, seed=-1, M=M)
+    cut = len(leaves) - n_test
+    return GrammarDataset(grammar, leaves[:cut], roots[:cut], leaves[cut:], roots[cut:])
+
+
+def one_hot(sequences: np.ndarray, q: int) -> np.ndarray:
+    """(N, L) int -> (N, L, q) float32 one-hot."""
+    return np.eye(q, dtype=np.float32)[np.asarray(sequences, dtype=np.int64)]

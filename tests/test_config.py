@@ -1,0 +1,115 @@
+"""Config validation: defaults, one-line errors naming the key, paper-scale DAG."""
+
+import copy
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from snakemake.utils import validate
+
+from diffgen.config import check_consistency, check_schema, load_schema
+from diffgen.errors import ConfigError
+from diffgen.plan import Plan
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA_PATH = ROOT / "workflow" / "schemas" / "config.schema.yaml"
+SCHEMA = load_schema(SCHEMA_PATH)
+PAPER = yaml.safe_load((ROOT / "config.yaml").read_text())
+
+
+def filled(config):
+    config = copy.deepcopy(config)
+    check_schema(config, SCHEMA)
+    validate(config, schema=str(SCHEMA_PATH))
+    check_consistency(config)
+    return config
+
+
+def test_paper_config_is_valid_and_defaults_fill_an_empty_config():
+    assert filled(PAPER)["training"]["runs"][2] == {"n": 70000, "epochs": 35000}
+    empty = filled({})
+    assert empty["grammar"] == {"q": 6, "l": 4, "sigma": 1.0, "q_eff": 4, "seed": 0}
+    assert empty["figures"]["fig4a"]["n_samples"] == 50000
+    assert empty["model"]["d_model"] == 512
+
+
+@pytest.mark.parametrize(
+    ("change", "pattern"),
+    [
+        (lambda c: c["training"].update(lr="fast"), r"'training\.lr'.*not of type 'number'"),
+        (lambda c: c["training"].update(lrr=1.0), r"unknown config key 'training\.lrr'"),
+        (lambda c: c.update(devise="cpu"), r"unknown config key 'devise'"),
+        (lambda c: c["training"]["runs"][1].update(epochs=-5), r"'training\.runs\[1\]\.epochs'"),
+        (lambda c: c["grammar"].update(q_eff=9), r"'grammar\.q_eff'.*exceeds q=6"),
+        (lambda c: c["model"].update(heads=3), r"'model\.heads'.*does not divide"),
+        (lambda c: c["figures"]["fig4a"].update(sizes=[777]), r"'figures\.fig4a\.sizes'.*777"),
+        (lambda c: c["figures"]["fig5"].update(seeds=40), r"'figures\.fig5\.seeds'"),
+        (lambda c: c["data"].update(n_sequences=1000), r"'data\.n_sequences'"),
+        (lambda c: c.update(device="tpu"), r"'device'"),
+    ],
+)
+def test_bad_values_give_one_line_errors_naming_the_key(change, pattern):
+    config = copy.deepcopy(PAPER)
+    change(config)
+    with pytest.raises(ConfigError) as info:
+        filled(config)
+    message = str(info.value)
+    assert "\n" not in message
+    assert re.search(pattern, message), message
+
+
+def test_snakemake_reports_a_bad_config_on_one_line(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("training:\n  batch_size: zero\n")
+    result = subprocess.run(
+        ["snakemake", "-n", "fig4a", "--configfile", str(bad)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines == ["diffgen: config key 'training.batch_size': 'zero' is not of type 'integer'"]
+
+
+def test_plan_of_the_paper():
+    plan = Plan(filled(PAPER))
+    assert len(plan.checkpoints(12000)) == 25
+    assert plan.checkpoints(12000)[0] == 100 and plan.checkpoints(12000)[-1] == 30000
+    # 15 seeds per size plus 3 same-split twins (Fig 1b/6 sizes), for 3 sizes.
+    assert len(plan.all_models()) == 3 * 18
+    pairs = plan.pairs(12000)
+    assert sum(p.same_split for p in pairs) == 3 and len(pairs) == 6
+    assert all(p.first.split != p.second.split for p in pairs if not p.same_split)
+    assert all(p.first.split == p.second.split for p in pairs if p.same_split)
+
+
+def _job_counts(target):
+    result = subprocess.run(
+        ["snakemake", "-n", target, "--quiet", "rules"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    counts = {}
+    for line in result.stdout.splitlines():
+        match = re.match(r"^(\w+)\s+(\d+)$", line.strip())
+        if match:
+            counts[match.group(1)] = int(match.group(2))
+    return counts
+
+
+def test_paper_scale_dry_run_lists_the_paper_jobs():
+    counts = _job_counts("fig4a")
+    assert counts["train_n12000"] == 15
+    assert counts["sample_bank"] == 15 * 25
+    assert counts["nn_divergence"] == 15 and counts["test_loss"] == 15
+    fig6 = _job_counts("fig6")
+    assert fig6["train_n5000"] == fig6["train_n12000"] == fig6["train_n70000"] == 18
+    assert fig6["sample_split"] == 3 * 6 and fig6["sequential"] == 45
+    fig3b = _job_counts("fig3b")
+    assert fig3b["reference_epochs"] == 3 and fig3b["score_divergence"] == 15
