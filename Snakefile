@@ -17,6 +17,9 @@ report: "workflow/report/workflow.rst"
 
 
 include: "workflow/rules/common.smk"
+include: "workflow/rules/specs.smk"
+include: "workflow/rules/inputs.smk"
+include: "workflow/rules/resources.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/sample.smk"
@@ -52,10 +55,6 @@ localrules:
     plot_figA11,
 
 
-def figure_files(figure):
-    return expand(FIGURE, figure=figure, ext=("pdf", "png"))
-
-
 rule all:
     default_target: True
     input:
@@ -69,7 +68,7 @@ rule data:
 
 rule models:
     input:
-        [path for model in PLAN.all_models() for path in checkpoints_of(model)],
+        all_checkpoints(),
 
 
 rule fig1b:

@@ -24,14 +24,27 @@ except ConfigError as err:
 
 PLAN = Plan(config)
 R = config["results"]
+
+# How jobs run (never part of a result, so not params): read by the diffgen CLI.
+# PYTHONPATH makes every job run this checkout's library, whatever is installed.
+SRC = str(Path(workflow.basedir) / "src")
+RUNTIME_SETTINGS = {
+    "device": config["device"],
+    "compile": config["compile"],
+    "resume_every_seconds": config["training"]["resume_every_seconds"],
+}
+shell.prefix(
+    f"export PYTHONPATH={SRC}${{{{PYTHONPATH:+:$PYTHONPATH}}}}; "  # braces escaped for shell()
+    + "".join(f"export DIFFGEN_{k.upper()}={v}; " for k, v in RUNTIME_SETTINGS.items())
+)
 STYLE = str(Path(workflow.basedir) / "resources" / "style" / "diffgen.mplstyle")
 
 # -- output paths -------------------------------------------------------------
 DATA = f"{R}/data/grammar.h5"
 MODEL = "n{n}/split{split}_seed{seed}"
 RUN_DIR = f"{R}/train/{MODEL}"
-CHECKPOINT = RUN_DIR + "/epoch{epoch}.pt"
-TRAIN_LOG = RUN_DIR + "/train_log.csv"
+CHECKPOINT = f"{RUN_DIR}/epoch{{epoch}}.pt"
+TRAIN_LOG = f"{RUN_DIR}/train_log.csv"
 LOSS = f"{R}/measure/loss/{MODEL}.csv"
 INITIAL_NOISE = f"{R}/samples/initial_noise_{{rows}}.h5"
 SAMPLES = f"{R}/samples/{MODEL}/epoch{{epoch}}.h5"
@@ -77,112 +90,3 @@ def plot_code(figure):
     return code(
         "diffgen.cli.plot", f"diffgen.figures.{figure}", exclude=("diffgen.figures",)
     )
-
-
-# -- job specs (the params that define a result) ---------------------------------
-def as_json(payload):
-    return json.dumps(payload, sort_keys=True)
-
-
-def diffusion_spec():
-    return {
-        "diffusion": config["diffusion"],
-        "mixed_precision": config["mixed_precision"],
-    }
-
-
-def model_spec(model_id):
-    return {"n": model_id.n, "split": model_id.split, "seed": model_id.seed}
-
-
-def wildcard_model(w):
-    return ModelId(int(w.n), int(w.split), int(w.seed))
-
-
-def train_spec(n, w):
-    training = config["training"]
-    model = dict(
-        config["model"],
-        vocab=config["grammar"]["q"],
-        length=2 ** config["grammar"]["l"],
-    )
-    keys = ("batch_size", "lr", "lr_warm_epochs", "lr_mid", "lr_final")
-    return as_json(
-        {
-            "n": n,
-            "split": int(w.split),
-            "seed": int(w.seed),
-            "epochs": PLAN.epochs_of[n],
-            "checkpoints": PLAN.checkpoints(n),
-            "model": model,
-            "T": config["diffusion"]["T"],
-            "beta_start": config["diffusion"]["beta_start"],
-            "beta_end": config["diffusion"]["beta_end"],
-            "mixed_precision": config["mixed_precision"],
-            **{k: training[k] for k in keys},
-        }
-    )
-
-
-# -- input functions ----------------------------------------------------------
-def checkpoints_of(model_id):
-    return [
-        CHECKPOINT.format(
-            n=model_id.n, split=model_id.split, seed=model_id.seed, epoch=e
-        )
-        for e in PLAN.checkpoints(model_id.n)
-    ]
-
-
-def run_checkpoints(w):
-    return checkpoints_of(wildcard_model(w))
-
-
-def model_paths(template, figure, n, **extra):
-    return [
-        template.format(n=m.n, split=m.split, seed=m.seed, **extra)
-        for m in PLAN.figure_models(figure, n)
-    ]
-
-
-def reference_epoch(figure, n, which):
-    """Read a reference epoch chosen by the reference_epochs checkpoint rule."""
-    path = checkpoints.reference_epochs.get(figure=figure, n=n).output[0]
-    with open(path) as handle:
-        return json.load(handle)[which]
-
-
-def reference_checkpoint(figure, which):
-    def inputs(w):
-        epoch = reference_epoch(figure, w.n, which)
-        return CHECKPOINT.format(n=w.n, split=w.split, seed=w.seed, epoch=epoch)
-
-    return inputs
-
-
-def initial_noise_path(rows):
-    return INITIAL_NOISE.format(rows=rows)
-
-
-# -- resources ------------------------------------------------------------------
-def train_runtime(n):
-    cluster = config["cluster"]
-    minutes = PLAN.epochs_of[n] * n / cluster["train_sequences_per_minute"]
-
-    def runtime(wildcards, attempt):
-        return int(min(cluster["max_runtime_minutes"], max(10, minutes * attempt)))
-
-    return runtime
-
-
-def gpu_runtime(base_minutes):
-    def runtime(wildcards, attempt):
-        return int(
-            min(config["cluster"]["max_runtime_minutes"], base_minutes * attempt)
-        )
-
-    return runtime
-
-
-GPU_THREADS = config["threads"]["gpu_job"]
-CPU_THREADS = config["threads"]["cpu_job"]

@@ -7,11 +7,13 @@ rule grammar_data:
     log:
         f"{LOGS}/data.log",
     cache: "omit-software"
+    conda:
+        "../../envs/diffgen.yaml"
     resources:
         runtime=60,
         mem_mb=8000,
     params:
-        spec=as_json({"grammar": config["grammar"], "data": config["data"]}),
+        spec=data_spec(),
         code=code("diffgen.cli.data"),
     shell:
-        "diffgen data --spec {params.spec:q} --out {output} > {log} 2>&1"
+        "python -m diffgen.cli data --spec {params.spec:q} --out {output} > {log} 2>&1"

@@ -9,24 +9,17 @@ rule loss_decomposition:
         DECOMPOSITION,
     log:
         f"{LOGS}/loss_decomposition/{MODEL}.log",
+    conda:
+        "../../envs/diffgen.yaml"
     threads: GPU_THREADS
     resources:
         gpu=1,
         mem_mb=16000,
         runtime=gpu_runtime(60),
     params:
-        spec=lambda w: as_json(
-            {
-                **model_spec(wildcard_model(w)),
-                **diffusion_spec(),
-                "t_fraction": config["figures"]["fig4b"]["t_fraction"],
-                "n_sequences": config["figures"]["fig4b"]["n_sequences"],
-                "eval_seed": config["evaluation"]["seed"],
-                "batch_size": config["sampling"]["batch_size"],
-            }
-        ),
+        spec=decomposition_spec,
         code=code("diffgen.cli.decomposition"),
     shell:
-        "diffgen loss-decomposition --data {input.data} --checkpoints {input.checkpoints}"
-        " --spec {params.spec:q} --out {output} --device {config[device]}"
+        "python -m diffgen.cli loss-decomposition --data {input.data}"
+        " --checkpoints {input.checkpoints} --spec {params.spec:q} --out {output}"
         " --threads {threads} > {log} 2>&1"

@@ -2,21 +2,6 @@
 # (Fig 1b, Fig 6, Fig 3b).
 
 
-def sequential_spec(w):
-    fig = config["figures"]["fig1b"]
-    return as_json(
-        {
-            **model_spec(wildcard_model(w)),
-            **diffusion_spec(),
-            "t_fraction": fig["t_fraction"],
-            "n_sequences": fig["n_sequences"],
-            "ks": fig["ks"],
-            "eval_seed": config["evaluation"]["seed"],
-            "batch_size": config["sampling"]["batch_size"],
-        }
-    )
-
-
 rule sequential:
     input:
         data=DATA,
@@ -25,6 +10,8 @@ rule sequential:
         SEQUENTIAL,
     log:
         f"{LOGS}/sequential/{MODEL}.log",
+    conda:
+        "../../envs/diffgen.yaml"
     threads: GPU_THREADS
     resources:
         gpu=1,
@@ -34,37 +21,22 @@ rule sequential:
         spec=sequential_spec,
         code=code("diffgen.cli.oracle"),
     shell:
-        "diffgen sequential --data {input.data} --checkpoints {input.checkpoints}"
-        " --spec {params.spec:q} --out {output} --device {config[device]}"
+        "python -m diffgen.cli sequential --data {input.data}"
+        " --checkpoints {input.checkpoints} --spec {params.spec:q} --out {output}"
         " --threads {threads} > {log} 2>&1"
-
-
-def pair_spec(w):
-    fig = config["figures"]["fig1b"]
-    name = f"{w.kind}_split{w.split1}_seed{w.seed1}_vs_split{w.split2}_seed{w.seed2}"
-    return as_json(
-        {
-            "n": int(w.n),
-            "pair": name,
-            "same_split": w.kind == "same",
-            **diffusion_spec(),
-            "t_fraction": fig["t_fraction"],
-            "n_sequences": fig["n_sequences"],
-            "eval_seed": config["evaluation"]["seed"],
-            "batch_size": config["sampling"]["batch_size"],
-        }
-    )
 
 
 rule sample_split:
     input:
         data=DATA,
-        first=lambda w: checkpoints_of(ModelId(int(w.n), int(w.split1), int(w.seed1))),
-        second=lambda w: checkpoints_of(ModelId(int(w.n), int(w.split2), int(w.seed2))),
+        first=pair_checkpoints(1),
+        second=pair_checkpoints(2),
     output:
         SAMPLE_SPLIT,
     log:
         f"{LOGS}/sample_split/{PAIR}.log",
+    conda:
+        "../../envs/diffgen.yaml"
     threads: GPU_THREADS
     resources:
         gpu=1,
@@ -74,24 +46,9 @@ rule sample_split:
         spec=pair_spec,
         code=code("diffgen.cli.oracle"),
     shell:
-        "diffgen sample-split --data {input.data} --first {input.first}"
+        "python -m diffgen.cli sample-split --data {input.data} --first {input.first}"
         " --second {input.second} --spec {params.spec:q} --out {output}"
-        " --device {config[device]} --threads {threads} > {log} 2>&1"
-
-
-def score_spec(w):
-    fig = config["figures"]["fig3b"]
-    keys = ("t_fractions", "n_sequences", "ks", "trajectory")
-    return as_json(
-        {
-            **model_spec(wildcard_model(w)),
-            **diffusion_spec(),
-            **{k: fig[k] for k in keys},
-            "sampling_seed": config["sampling"]["seed"],
-            "eval_seed": config["evaluation"]["seed"],
-            "batch_size": config["sampling"]["batch_size"],
-        }
-    )
+        " --threads {threads} > {log} 2>&1"
 
 
 rule score_divergence:
@@ -103,6 +60,8 @@ rule score_divergence:
         SCORE,
     log:
         f"{LOGS}/score_divergence/{MODEL}.log",
+    conda:
+        "../../envs/diffgen.yaml"
     threads: GPU_THREADS
     resources:
         gpu=1,
@@ -112,6 +71,6 @@ rule score_divergence:
         spec=score_spec,
         code=code("diffgen.cli.oracle"),
     shell:
-        "diffgen score-divergence --data {input.data} --checkpoint {input.checkpoint}"
-        " --initial-noise {input.noise} --spec {params.spec:q} --out {output}"
-        " --device {config[device]} --threads {threads} > {log} 2>&1"
+        "python -m diffgen.cli score-divergence --data {input.data}"
+        " --checkpoint {input.checkpoint} --initial-noise {input.noise}"
+        " --spec {params.spec:q} --out {output} --threads {threads} > {log} 2>&1"

@@ -6,20 +6,16 @@ rule initial_noise:
         INITIAL_NOISE,
     log:
         f"{LOGS}/initial_noise_{{rows}}.log",
+    conda:
+        "../../envs/diffgen.yaml"
     resources:
         runtime=10,
     params:
-        spec=lambda w: as_json(
-            {
-                "rows": int(w.rows),
-                "length": 2 ** config["grammar"]["l"],
-                "q": config["grammar"]["q"],
-                "seed": config["sampling"]["seed"],
-            }
-        ),
+        spec=initial_noise_spec,
         code=code("diffgen.cli.sample"),
     shell:
-        "diffgen initial-noise --spec {params.spec:q} --out {output} > {log} 2>&1"
+        "python -m diffgen.cli initial-noise --spec {params.spec:q} --out {output}"
+        " > {log} 2>&1"
 
 
 rule sample_bank:
@@ -31,23 +27,17 @@ rule sample_bank:
     log:
         f"{LOGS}/samples/{MODEL}/epoch{{epoch}}.log",
     cache: "omit-software"
+    conda:
+        "../../envs/diffgen.yaml"
     threads: GPU_THREADS
     resources:
         gpu=1,
         mem_mb=16000,
         runtime=gpu_runtime(60),
     params:
-        spec=as_json(
-            {
-                **diffusion_spec(),
-                "n_samples": config["figures"]["fig4a"]["n_samples"],
-                "mode": "fix-noise",
-                "seed": config["sampling"]["seed"],
-                "batch_size": config["sampling"]["batch_size"],
-            }
-        ),
+        spec=sample_spec(),
         code=code("diffgen.cli.sample"),
     shell:
-        "diffgen sample --checkpoint {input.checkpoint} --initial-noise {input.noise}"
-        " --spec {params.spec:q} --out {output} --device {config[device]}"
+        "python -m diffgen.cli sample --checkpoint {input.checkpoint}"
+        " --initial-noise {input.noise} --spec {params.spec:q} --out {output}"
         " --threads {threads} > {log} 2>&1"

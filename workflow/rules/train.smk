@@ -1,8 +1,10 @@
-# Training: one job per (size n, split, seed). Each size has its own checkpoint
-# epochs, so one rule per size declares exactly its checkpoints as outputs.
+# Training: one job per (size n, split, seed), and the DSM losses of its
+# checkpoints. Each size has its own checkpoint epochs, so one training rule per
+# size declares exactly its checkpoints as outputs.
 
 for training_run in config["training"]["runs"]:
     size = training_run["n"]
+    run_dir = f"{R}/train/n{size}/split{{split}}_seed{{seed}}"
 
     rule:
         name:
@@ -10,29 +12,26 @@ for training_run in config["training"]["runs"]:
         input:
             data=DATA,
         output:
-            checkpoints=[
-                CHECKPOINT.replace("{n}", str(size)).replace("{epoch}", str(e))
-                for e in PLAN.checkpoints(size)
-            ],
-            log=TRAIN_LOG.replace("{n}", str(size)),
+            checkpoints=[f"{run_dir}/epoch{e}.pt" for e in PLAN.checkpoints(size)],
+            log=f"{run_dir}/train_log.csv",
         log:
             f"{LOGS}/train/n{size}/split{{split}}_seed{{seed}}.log",
         cache: "omit-software"
+        conda:
+            "../../envs/diffgen.yaml"
         threads: GPU_THREADS
         resources:
             gpu=1,
             mem_mb=16000,
             runtime=train_runtime(size),
         params:
-            spec=lambda w, size=size: train_spec(size, w),
-            work_dir=lambda w, size=size: f"{R}/train/n{size}/split{w.split}_seed{w.seed}/.work",
+            spec=train_spec(size),
+            work_dir=f"{run_dir}/.work",
             code=code("diffgen.cli.train"),
         shell:
-            "diffgen train --data {input.data} --spec {params.spec:q}"
+            "python -m diffgen.cli train --data {input.data} --spec {params.spec:q}"
             " --checkpoints {output.checkpoints} --log {output.log}"
-            " --work-dir {params.work_dir} --compile {config[compile]}"
-            " --resume-every-seconds {config[training][resume_every_seconds]}"
-            " --device {config[device]} --threads {threads} >> {log} 2>&1"
+            " --work-dir {params.work_dir} --threads {threads} >> {log} 2>&1"
 
 
 rule test_loss:
@@ -43,22 +42,16 @@ rule test_loss:
         LOSS,
     log:
         f"{LOGS}/loss/{MODEL}.log",
+    conda:
+        "../../envs/diffgen.yaml"
     threads: GPU_THREADS
     resources:
         gpu=1,
         mem_mb=8000,
         runtime=gpu_runtime(30),
     params:
-        spec=lambda w: as_json(
-            {
-                **model_spec(wildcard_model(w)),
-                **diffusion_spec(),
-                "loss_sequences": config["evaluation"]["loss_sequences"],
-                "eval_seed": config["evaluation"]["seed"],
-            }
-        ),
+        spec=loss_spec,
         code=code("diffgen.cli.loss"),
     shell:
-        "diffgen loss --data {input.data} --checkpoints {input.checkpoints}"
-        " --spec {params.spec:q} --out {output} --device {config[device]} --threads {threads}"
-        " > {log} 2>&1"
+        "python -m diffgen.cli loss --data {input.data} --checkpoints {input.checkpoints}"
+        " --spec {params.spec:q} --out {output} --threads {threads} > {log} 2>&1"

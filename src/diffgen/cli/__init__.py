@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 
 from ..errors import ConfigError, DiffgenError
@@ -48,8 +49,15 @@ def spec_argument(text: str) -> dict:
 
 
 def add_runtime_arguments(parser: argparse.ArgumentParser) -> None:
-    """--device and --threads: where a job runs, never part of its result's identity."""
-    parser.add_argument("--device", default="auto", help="auto | cpu | cuda | cuda:N")
+    """--device and --threads: where a job runs, never part of its result's identity.
+
+    The workflow sets DIFFGEN_DEVICE from the config's ``device`` key.
+    """
+    parser.add_argument(
+        "--device",
+        default=os.environ.get("DIFFGEN_DEVICE", "auto"),
+        help="auto | cpu | cuda | cuda:N (default: $DIFFGEN_DEVICE or auto)",
+    )
     parser.add_argument("--threads", type=int, default=None, help="intra-op CPU threads")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 from pathlib import Path
 
@@ -32,8 +33,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         required=True,
         help="private directory for the resume state and staged checkpoints",
     )
-    parser.add_argument("--compile", choices=("auto", "on", "off"), default="auto")
-    parser.add_argument("--resume-every-seconds", type=float, default=600.0)
+    parser.add_argument(
+        "--compile",
+        choices=("auto", "on", "off"),
+        default=os.environ.get("DIFFGEN_COMPILE", "auto"),
+        help="torch.compile: auto = CUDA only (default: $DIFFGEN_COMPILE or auto)",
+    )
+    parser.add_argument(
+        "--resume-every-seconds",
+        type=float,
+        default=float(os.environ.get("DIFFGEN_RESUME_EVERY_SECONDS", "600")),
+        help="seconds between resume states (default: $DIFFGEN_RESUME_EVERY_SECONDS or 600)",
+    )
     add_runtime_arguments(parser)
 
 
