@@ -1,6 +1,7 @@
 """Grammar construction, sampling statistics, HDF5 storage and reference import."""
 
 import hashlib
+import os
 
 import numpy as np
 import pytest
@@ -109,3 +110,12 @@ def test_reference_npy_import(tmp_path):
     np.testing.assert_array_equal(imported.grammar.M, g.M)
     with pytest.raises(InputFileError, match="does not exist"):
         dataset.import_reference(tmp_path / "nope.npy", 10)
+
+
+def test_outputs_are_written_with_the_umask_mode_not_0600(tmp_path):
+    path = tmp_path / "d.h5"
+    dataset.save(dataset.generate(4, 2, 1.0, 3, 0, 10, 10, 0), path, {})
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask
+    assert not list(tmp_path.glob(".*tmp*")), "no temporary file is left behind"

@@ -8,6 +8,7 @@ import torch
 
 from ..checkpoints import checkpoint_epoch
 from ..device import runtime_device
+from ..errors import InputFileError
 from ..sampler import initial_noise, reverse_sample
 from ..samples import load_initial_noise, save_initial_noise, save_samples
 from . import add_runtime_arguments, spec_argument
@@ -43,7 +44,12 @@ def add_sample_arguments(parser: argparse.ArgumentParser) -> None:
 def run_sample(args: argparse.Namespace) -> None:
     spec = args.spec
     device = runtime_device(args)
-    x_T = torch.from_numpy(load_initial_noise(args.initial_noise)[: spec["n_samples"]])
+    noise = load_initial_noise(args.initial_noise)
+    if len(noise) < spec["n_samples"]:
+        raise InputFileError(
+            f"{args.initial_noise}: holds {len(noise)} rows, {spec['n_samples']} samples requested"
+        )
+    x_T = torch.from_numpy(noise[: spec["n_samples"]])
     schedule = schedule_from(spec)
     denoiser = model_denoiser(args.checkpoint, device, spec)
     epoch = checkpoint_epoch(args.checkpoint)
