@@ -48,7 +48,7 @@ benchmark: setup
 	$(BIN)/python benchmarks/throughput.py
 
 rulegraph:
-	$(BIN)/snakemake --rulegraph all | dot -Tsvg > resources/rulegraph.svg
+	$(BIN)/snakemake all --rulegraph | dot -Tsvg > resources/rulegraph.svg
 
 report:
 	$(BIN)/snakemake --profile profiles/small all --report results/small/report.html

@@ -6,6 +6,10 @@ from pathlib import Path
 
 from snakemake.utils import validate
 
+# The workflow's own library first: parse-time code (config checks, plan,
+# fingerprints) and jobs both use this checkout's src/, whatever is installed.
+sys.path.insert(0, str(Path(workflow.basedir) / "src"))
+
 from diffgen import __version__
 from diffgen.config import check_consistency, check_schema, load_schema
 from diffgen.errors import ConfigError
@@ -80,9 +84,15 @@ wildcard_constraints:
 
 
 # -- code fingerprints (issue: rerun what the library change affects) ---------
+#: The library the jobs run (SRC is first on their PYTHONPATH); the installed
+#: package (root None) if this checkout has no src/diffgen.
+CODE_ROOT = Path(SRC) / "diffgen"
+CODE_ROOT = CODE_ROOT if (CODE_ROOT / "__init__.py").is_file() else None
+
+
 def code(*modules, exclude=()):
-    """params entry: hash of the library code a job kind imports."""
-    return code_fingerprint(*modules, exclude=exclude)
+    """params entry: hash of the library code (this checkout's) a job kind imports."""
+    return code_fingerprint(*modules, exclude=exclude, root=CODE_ROOT)
 
 
 def plot_code(figure):

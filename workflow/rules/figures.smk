@@ -1,11 +1,28 @@
 # Figure tables (seed averages) and plots. Both are cheap and run locally.
 
 
+CAPTIONS = {
+    "fig1b": "Fig 1(b): sequential learning",
+    "fig3b": "Fig 3(b): score divergence along t",
+    "fig4a": "Fig 4(a): nearest-neighbour divergence",
+    "fig4b": "Fig 4(b): loss decomposition",
+    "fig5": "Fig 5: U-turn overlaps",
+    "fig6": "Fig 6: sequential learning, all sizes",
+    "figA11": "App. Fig 11: U-turn from random sequences",
+}
+
+
 rule figure_table:
     input:
         unpack(table_inputs),
     output:
-        TABLE,
+        report(
+            TABLE,
+            caption="../report/table.rst",
+            category="Study 1 tables (CSV)",
+            subcategory=lambda wildcards: CAPTIONS[wildcards.figure],
+            labels={"figure": "{figure}", "format": "CSV"},
+        ),
     log:
         f"{LOGS}/tables/{{figure}}.log",
     conda:
@@ -18,16 +35,6 @@ rule figure_table:
     shell:
         "python -m diffgen.cli table --figure {wildcards.figure} {params.args} --out {output} > {log} 2>&1"
 
-
-CAPTIONS = {
-    "fig1b": "Fig 1(b): sequential learning",
-    "fig3b": "Fig 3(b): score divergence along t",
-    "fig4a": "Fig 4(a): nearest-neighbour divergence",
-    "fig4b": "Fig 4(b): loss decomposition",
-    "fig5": "Fig 5: U-turn overlaps",
-    "fig6": "Fig 6: sequential learning, all sizes",
-    "figA11": "App. Fig 11: U-turn from random sequences",
-}
 
 for figure_name in FIGURES:
 

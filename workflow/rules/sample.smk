@@ -12,7 +12,7 @@ rule initial_noise:
         runtime=10,
     params:
         spec=initial_noise_spec,
-        code=code("diffgen.cli.sample"),
+        code=code("diffgen.cli.noise"),
     shell:
         "python -m diffgen.cli initial-noise --spec {params.spec:q} --out {output}"
         " > {log} 2>&1"
@@ -35,7 +35,7 @@ rule sample_bank:
         mem_mb=16000,
         runtime=gpu_runtime(60),
     params:
-        spec=sample_spec(),
+        spec=sample_spec,
         code=code("diffgen.cli.sample"),
     shell:
         "python -m diffgen.cli sample --checkpoint {input.checkpoint}"

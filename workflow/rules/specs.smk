@@ -79,9 +79,13 @@ def initial_noise_spec(w):
     )
 
 
-def sample_spec():
+def sample_spec(w):
+    # The model and epoch are part of the spec: the output cache keys a job by
+    # its params and upstream jobs, and every checkpoint comes from one job.
     return as_json(
         {
+            "model": model_spec(w),
+            "epoch": int(w.epoch),
             **diffusion_spec(),
             "n_samples": config["figures"]["fig4a"]["n_samples"],
             "mode": "fix-noise",

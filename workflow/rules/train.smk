@@ -5,6 +5,11 @@
 for training_run in config["training"]["runs"]:
     size = training_run["n"]
     run_dir = f"{R}/train/n{size}/split{{split}}_seed{{seed}}"
+    # One named output per checkpoint: the between-workflow cache needs every
+    # output of a multi-output rule named on its own (no list-valued names).
+    checkpoint_outputs = {
+        f"epoch{e}": f"{run_dir}/epoch{e}.pt" for e in PLAN.checkpoints(size)
+    }
 
     rule:
         name:
@@ -12,7 +17,7 @@ for training_run in config["training"]["runs"]:
         input:
             data=DATA,
         output:
-            checkpoints=[f"{run_dir}/epoch{e}.pt" for e in PLAN.checkpoints(size)],
+            **checkpoint_outputs,
             log=f"{run_dir}/train_log.csv",
         log:
             f"{LOGS}/train/n{size}/split{{split}}_seed{{seed}}.log",
@@ -26,12 +31,13 @@ for training_run in config["training"]["runs"]:
             runtime=train_runtime(size),
         params:
             spec=train_spec(size),
-            work_dir=f"{run_dir}/.work",
             code=code("diffgen.cli.train"),
         shell:
             "python -m diffgen.cli train --data {input.data} --spec {params.spec:q}"
-            " --checkpoints {output.checkpoints} --log {output.log}"
-            " --work-dir {params.work_dir} --threads {threads} >> {log} 2>&1"
+            " --checkpoints "
+            + " ".join(f"{{output.{name}}}" for name in checkpoint_outputs)
+            + " --log {output.log} --work-dir $(dirname {output.log})/.work"
+            " --threads {threads} > {log} 2>&1"
 
 
 rule test_loss:

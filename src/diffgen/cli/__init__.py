@@ -21,7 +21,7 @@ COMMANDS = {
     "data": "data",
     "train": "train",
     "loss": "loss",
-    "initial-noise": "sample",
+    "initial-noise": "noise",
     "sample": "sample",
     "nn-divergence": "nn",
     "sequential": "oracle",

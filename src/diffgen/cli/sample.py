@@ -1,4 +1,4 @@
-"""``diffgen initial-noise`` and ``diffgen sample``: the shared x_T and sample banks."""
+"""``diffgen sample``: the sample bank of one checkpoint, from the shared x_T."""
 
 from __future__ import annotations
 
@@ -9,23 +9,10 @@ import torch
 from ..checkpoints import checkpoint_epoch
 from ..device import runtime_device
 from ..errors import InputFileError
-from ..sampler import initial_noise, reverse_sample
-from ..samples import load_initial_noise, save_initial_noise, save_samples
+from ..sampler import reverse_sample
+from ..samples import load_initial_noise, save_samples
 from . import add_runtime_arguments, spec_argument
 from .common import model_denoiser, schedule_from
-
-
-def add_noise_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--spec", type=spec_argument, required=True, help="JSON: rows, length, q, seed"
-    )
-    parser.add_argument("--out", required=True)
-
-
-def run_noise(args: argparse.Namespace) -> None:
-    spec = args.spec
-    x_T = initial_noise(spec["seed"], spec["rows"], (spec["length"], spec["q"]))
-    save_initial_noise(args.out, x_T.numpy(), {"spec": spec})
 
 
 def add_sample_arguments(parser: argparse.ArgumentParser) -> None:
@@ -69,6 +56,5 @@ def run_sample(args: argparse.Namespace) -> None:
 
 
 COMMANDS = {
-    "initial-noise": ("draw the shared initial noise x_T", add_noise_arguments, run_noise),
     "sample": ("reverse-diffusion samples of one checkpoint", add_sample_arguments, run_sample),
 }
