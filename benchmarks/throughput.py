@@ -45,6 +45,7 @@ import argparse
 import contextlib
 import csv
 import datetime
+import io
 import math
 import os
 import platform
@@ -109,6 +110,7 @@ class Plan:
     """Sizes of every measurement, for quick or full mode and for the device."""
 
     repeats: int
+    budget: float  # seconds of repeats per figure at most
     paper_steps: int
     small_steps: int
     paper_sample_rows: int
@@ -118,6 +120,7 @@ class Plan:
     bp_sample_rows: int
     bp_sample_T: int
     bp_batch: int
+    bp_strong_batch: int
     nn_queries: int
     nn_references: int
 
@@ -126,6 +129,7 @@ class Plan:
         if cuda:
             return cls(
                 repeats=3 if quick else 5,
+                budget=5.0 if quick else 20.0,
                 paper_steps=10 if quick else 50,
                 small_steps=50 if quick else 200,
                 paper_sample_rows=16_384,
@@ -135,11 +139,13 @@ class Plan:
                 bp_sample_rows=50_000,
                 bp_sample_T=50 if quick else 500,
                 bp_batch=65_536 if quick else 262_144,
+                bp_strong_batch=65_536 if quick else 262_144,
                 nn_queries=50_000,
                 nn_references=12_000,
             )
         return cls(
             repeats=2 if quick else 3,
+            budget=3.0 if quick else 15.0,
             paper_steps=1 if quick else 2,
             small_steps=30 if quick else 100,
             paper_sample_rows=128 if quick else 256,
@@ -149,7 +155,8 @@ class Plan:
             bp_sample_rows=2_048 if quick else 4_096,
             bp_sample_T=50 if quick else 500,
             bp_batch=65_536,
-            nn_queries=10_000 if quick else 50_000,
+            bp_strong_batch=16_384 if quick else 65_536,
+            nn_queries=50_000,
             nn_references=12_000,
         )
 
@@ -162,10 +169,19 @@ def synchronize(device: torch.device) -> None:
         torch.cuda.synchronize(device)
 
 
-def best_time(fn: Callable[[], object], device: torch.device, repeats: int) -> float:
-    """Best wall time of ``fn`` over ``repeats`` calls, after one untimed warm-up call."""
+def best_time(
+    fn: Callable[[], object], device: torch.device, repeats: int, budget: float = 20.0
+) -> float:
+    """Best wall time of ``fn`` over up to ``repeats`` calls after one untimed warm-up.
+
+    Slow cases get fewer repeats: no more than ``budget`` seconds of repeats
+    (judged by the warm-up), and at least one.
+    """
+    start = time.perf_counter()
     fn()
     synchronize(device)
+    first = time.perf_counter() - start
+    repeats = max(1, min(repeats, int(budget / max(first, 1e-9))))
     best = math.inf
     for _ in range(repeats):
         start = time.perf_counter()
@@ -312,8 +328,18 @@ def bench_training(
     case = f"{model.name} ({cfg.layers}x{cfg.d_model}, {cfg.heads} heads, B={model.batch})"
     trainer = make_trainer(model, steps, device)
     params = parameter_count(trainer.model)
-    warm = 3 if device.type == "cuda" else 1  # compile happens in the first steps
-    instrumented_steps(trainer, warm, device)
+    # Compilation happens in the first steps on CUDA; a CPU paper step is long enough as is.
+    warm = 3 if device.type == "cuda" else int(model is not PAPER)
+    compiled = trainer.step_model is not trainer.model
+    try:
+        if warm:
+            instrumented_steps(trainer, warm, device)
+    except Exception as err:  # torch.compile fails lazily, at the first call
+        if not compiled:
+            raise
+        print(f"  torch.compile failed ({type(err).__name__}); eager", file=sys.stderr)
+        trainer.step_model, compiled = trainer.model, False
+        instrumented_steps(trainer, warm, device)
     parts = instrumented_steps(trainer, steps, device)
     best = math.inf
     for _ in range(repeats if steps > 2 else 1):
@@ -321,9 +347,9 @@ def bench_training(
         best = min(best, row["seconds"])
     step_s = best / steps
     flops = training_flops(model, params)
-    note = f"{params / 1e6:.2f}M params, T={model.T}, {steps} steps"
+    note = f"{params / 1e6:.2f}M params, T={model.T}, {steps} step{'s' * (steps > 1)}"
     if device.type == "cuda":
-        note += ", bf16 autocast + torch.compile"
+        note += ", bf16 autocast" + (" + torch.compile" if compiled else ", eager")
     whole = sum(parts.values())
     rows = [
         Row(section, f"{case}: steps", 1.0 / step_s, "steps/s", note),
@@ -334,7 +360,7 @@ def bench_training(
             100.0 * parts["data"] / whole,
             "%",
             "target < 5%; "
-            + ", ".join(f"{k} {1e3 * v / steps:.3g} ms" for k, v in parts.items())
+            + ", ".join(f"{k} {format_value(1e3 * v / steps)} ms" for k, v in parts.items())
             + " per step",
         ),
         Row(
@@ -367,15 +393,16 @@ def time_sampler(
     steps: int,
     schedule: Schedule,
     device: torch.device,
-    repeats: int,
+    plan: Plan,
 ) -> float:
     """Best time of a fix-noise reverse chain of ``steps`` steps over all rows at once."""
 
     def run() -> None:
-        reverse_sample(denoiser, x_start, steps, schedule, batch_size=x_start.shape[0],
-                       device=device)  # fmt: skip
+        with contextlib.redirect_stderr(io.StringIO()):  # the sampler's progress lines
+            reverse_sample(denoiser, x_start, steps, schedule, batch_size=x_start.shape[0],
+                           device=device)  # fmt: skip
 
-    return best_time(run, device, repeats)
+    return best_time(run, device, plan.repeats, plan.budget)
 
 
 def bench_sampling(
@@ -393,7 +420,7 @@ def bench_sampling(
         schedule = linear_schedule(model.T)
         x_start = initial_noise(0, n, (length, q))
         denoiser = ModelDenoiser(models[model.name].to(device), mixed_precision=mixed)
-        seconds = time_sampler(denoiser, x_start, steps, schedule, device, plan.repeats)
+        seconds = time_sampler(denoiser, x_start, steps, schedule, device, plan)
         rows.append(
             Row(section, f"model denoiser, {model.name}", n * steps / seconds, "seq-steps/s",
                 f"{n:,} rows x {steps} steps from t=T={model.T}"
@@ -402,12 +429,12 @@ def bench_sampling(
     g = grammar()
     for name, make in (
         ("exact BP (k=0) denoiser", lambda s: BPDenoiser(g.M, g.l, s, device=device)),
-        ("prior denoiser (sampler overhead)", lambda s: PriorDenoiser(s)),
+        ("prior denoiser (~ sampler overhead)", lambda s: PriorDenoiser(s)),
     ):
         schedule = linear_schedule(plan.bp_sample_T)
         n = plan.bp_sample_rows
         x_start = initial_noise(0, n, (length, q))
-        seconds = time_sampler(make(schedule), x_start, schedule.T, schedule, device, 1)
+        seconds = time_sampler(make(schedule), x_start, schedule.T, schedule, device, plan)
         rows.append(
             Row(section, name, n * schedule.T / seconds, "seq-steps/s",
                 f"{n:,} rows, full chain T={schedule.T}")
@@ -435,22 +462,23 @@ def bench_bp(plan: Plan, device: torch.device) -> list[Row]:
     g = grammar()
     on_cpu = device.type == "cpu"
     for fraction in (0.5, 0.02):
-        fields = diffusion_fields(plan.bp_batch, fraction)
+        batch = plan.bp_batch if fraction == 0.5 else plan.bp_strong_batch
+        fields = diffusion_fields(batch, fraction)
         for dtype in (torch.float32, torch.float64):
             field = fields.to(device=device, dtype=dtype)
             for k in (0, 2):
                 bp = TreeBP(g.M, g.l, k=k, device=device, dtype=dtype)
                 with threads(BP_THREADS if on_cpu else None):
                     seconds = best_time(lambda bp=bp, f=field: bp.log_marginals(f), device,
-                                        plan.repeats)  # fmt: skip
+                                        plan.repeats, plan.budget)  # fmt: skip
                 dtype_name = str(dtype).removeprefix("torch.")
                 where = f"{BP_THREADS} threads" if on_cpu else "GPU"
-                note = f"batch {plan.bp_batch:,}, {where}"
+                note = f"batch {batch:,}, {where}"
                 if on_cpu and fraction == 0.5 and k == 0 and dtype == torch.float32:
                     note += "; target >= 100,000/s on 2 cores"
                 rows.append(
                     Row(section, f"q=6 l=4 k={k} {dtype_name}, t/T={fraction}",
-                        plan.bp_batch / seconds, "posteriors/s", note)
+                        batch / seconds, "posteriors/s", note)
                 )  # fmt: skip
     return rows
 
@@ -465,6 +493,7 @@ def bench_nearest(plan: Plan, device: torch.device) -> list[Row]:
         lambda: hamming_nearest(queries, references, GRAMMAR["q"], device=device),
         device,
         plan.repeats,
+        plan.budget,
     )
     pairs = plan.nn_queries * plan.nn_references
     return [

@@ -1,6 +1,7 @@
 """Shared fixtures: the small CPU preset, run once per test session."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,21 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL_RESULTS = ROOT / "results" / "small"
+#: What a copy of the workflow needs (results/ and .snakemake/ stay behind).
+WORKFLOW_PARTS = ("Snakefile", "config.yaml", "workflow", "resources", "profiles", "src", "envs")
+
+
+def copy_workflow(destination: Path) -> Path:
+    """Copy the workflow's sources into ``destination`` (no results, no .snakemake state)."""
+    destination.mkdir(parents=True, exist_ok=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".snakemake")
+    for part in WORKFLOW_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, destination / part, symlinks=True, ignore=ignore)
+        else:
+            shutil.copy2(source, destination / part)
+    return destination
 
 
 def snakemake_command() -> list[str]:

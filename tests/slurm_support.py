@@ -1,10 +1,9 @@
-"""Helpers of tests/test_slurm.py: workflow copies, snakemake runs, SLURM job records."""
+"""Helpers of tests/test_slurm.py: snakemake runs, SLURM job records."""
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -12,25 +11,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT
+
 CLUSTER_SH = ROOT / "resources" / "slurm-test" / "cluster.sh"
-#: what a workflow copy needs to run
-WORKFLOW_PARTS = ("Snakefile", "config.yaml", "workflow", "resources", "profiles", "src", "envs")
 #: the venv's bin folder: first on PATH so SLURM jobs (sbatch --export=ALL) use it
 VENV_BIN = Path(sys.executable).parent
-
-
-def copy_workflow(dest: Path) -> Path:
-    """Copy the workflow into ``dest`` (no results, no .snakemake state)."""
-    dest.mkdir(parents=True, exist_ok=True)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".snakemake")
-    for part in WORKFLOW_PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, dest / part, symlinks=True, ignore=ignore)
-        else:
-            shutil.copy2(source, dest / part)
-    return dest
 
 
 def run_env(**extra: str) -> dict[str, str]:
@@ -56,31 +41,39 @@ def snakemake_command(args: list[str], limit_s: int) -> list[str]:
     return ["timeout", "-k", "10", str(limit_s), sys.executable, "-m", "snakemake", *args]
 
 
-def start_snakemake(cwd: Path, args: list[str], limit_s: int, log: Path, **env: str):
+class Background:
+    """A snakemake run in the background; ``finish()`` waits and returns its Run."""
+
+    def __init__(self, command: list[str], cwd: Path, env: dict[str, str], log: Path):
+        self.log = log
+        self._handle = log.open("w")
+        self._start = time.monotonic()
+        self._process = subprocess.Popen(
+            command, cwd=cwd, env=env, stdout=self._handle, stderr=subprocess.STDOUT
+        )
+        self._seconds = 0.0
+        # Its own wall time, however long the caller takes to ask for it.
+        self._waiter = threading.Thread(target=self._wait, daemon=True)
+        self._waiter.start()
+
+    def _wait(self) -> None:
+        self._process.wait()
+        self._seconds = time.monotonic() - self._start
+
+    def finish(self) -> Run:
+        self._waiter.join()
+        self._handle.close()
+        output = self.log.read_text(errors="replace")
+        return Run(self._process.returncode, output, self._seconds)
+
+
+def start_snakemake(cwd: Path, args: list[str], limit_s: int, log: Path, **env: str) -> Background:
     """Start snakemake in the background; its stdout+stderr go to ``log``."""
-    handle = log.open("w")
-    process = subprocess.Popen(
-        snakemake_command(args, limit_s),
-        cwd=cwd,
-        env=run_env(**env),
-        stdout=handle,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    process.diffgen_log = (handle, log, time.monotonic())
-    return process
-
-
-def finish_snakemake(process) -> Run:
-    handle, log, start = process.diffgen_log
-    returncode = process.wait()
-    seconds = time.monotonic() - start
-    handle.close()
-    return Run(returncode, log.read_text(errors="replace"), seconds)
+    return Background(snakemake_command(args, limit_s), cwd, run_env(**env), log)
 
 
 def snakemake(cwd: Path, args: list[str], limit_s: int, log: Path, **env: str) -> Run:
-    return finish_snakemake(start_snakemake(cwd, args, limit_s, log, **env))
+    return start_snakemake(cwd, args, limit_s, log, **env).finish()
 
 
 # -- the test cluster ---------------------------------------------------------------
@@ -115,7 +108,7 @@ def slurm_jobs() -> dict[str, dict[str, str]]:
 
 
 class JobWatcher:
-    """Record, every few seconds, the SLURM jobs whose working directory is ``workdir``.
+    """Record, every few seconds, the new SLURM jobs whose working directory is ``workdir``.
 
     slurmctld forgets finished jobs after MinJobAge (600 s); polling during the
     run keeps every job's last known record (state, partition, GPUs) however
@@ -128,10 +121,12 @@ class JobWatcher:
         self.jobs: dict[str, dict[str, str]] = {}
         self.states: dict[str, list[str]] = {}
         self.errors: list[str] = []
+        self._before: set[str] = set()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
     def __enter__(self) -> JobWatcher:
+        self._before = set(slurm_jobs())  # jobs of earlier runs are not ours
         self._thread.start()
         return self
 
@@ -151,7 +146,7 @@ class JobWatcher:
             self.errors.append(str(err))
             return
         for job_id, fields in jobs.items():
-            if fields.get("WorkDir") != self.workdir:
+            if fields.get("WorkDir") != self.workdir or job_id in self._before:
                 continue
             self.jobs[job_id] = fields
             seen = self.states.setdefault(job_id, [])

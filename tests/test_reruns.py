@@ -21,12 +21,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, snakemake_command
+from conftest import ROOT, copy_workflow, snakemake_command
 
 from diffgen.fingerprint import closure, code_fingerprint
 
-#: What a copy of the workflow needs (results/ and .snakemake/ stay behind).
-WORKFLOW_PARTS = ("Snakefile", "config.yaml", "workflow", "resources", "profiles", "src", "envs")
 CONFIGS = ("config.yaml", "resources/presets/small.yaml", "tiny.yaml")
 
 #: Fig 4(a) of the small preset, smaller still: one size, 2 seeds, 3 checkpoints.
@@ -71,16 +69,9 @@ DRY_TIMEOUT = 600
 # -- helpers ------------------------------------------------------------------
 
 
-def copy_workflow(destination: Path) -> Path:
+def copy_tiny_workflow(destination: Path) -> Path:
     """A copy of the workflow (sources only) with the tiny config next to it."""
-    destination.mkdir(parents=True, exist_ok=True)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".snakemake")
-    for part in WORKFLOW_PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, destination / part, ignore=ignore)
-        else:
-            shutil.copy2(source, destination / part)
+    copy_workflow(destination)
     (destination / "tiny.yaml").write_text(yaml.safe_dump(TINY))
     return destination
 
@@ -268,7 +259,7 @@ def test_dry_run_parsers():
 @pytest.fixture(scope="module")
 def tiny_workflow(tmp_path_factory) -> Path:
     """A copy of the workflow with the tiny Fig 4(a) run and up to date."""
-    workdir = copy_workflow(tmp_path_factory.mktemp("reruns") / "workflow")
+    workdir = copy_tiny_workflow(tmp_path_factory.mktemp("reruns") / "workflow")
     run_target(workdir, "fig4a")
     assert would_rerun(workdir) == {}
     return workdir
@@ -356,8 +347,8 @@ def test_output_cache_is_shared_between_workflow_copies(tmp_path):
     cache = tmp_path / "cache"
     cache.mkdir()
     env = {"SNAKEMAKE_OUTPUT_CACHE": str(cache)}
-    first = copy_workflow(tmp_path / "first")
-    second = copy_workflow(tmp_path / "second")
+    first = copy_tiny_workflow(tmp_path / "first")
+    second = copy_tiny_workflow(tmp_path / "second")
     stored = snakemake(first, *BANKS, "--cache", env=env, timeout=SLOW_TIMEOUT)
     log = stored.stdout + stored.stderr
     if stored.returncode != 0 and "not Namedlist" in log:

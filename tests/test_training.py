@@ -56,22 +56,18 @@ def data_file(tmp_path_factory):
     return path
 
 
-def _command(data_file, out_dir, work_dir):
-    ckpts = [str(out_dir / f"epoch{e}.pt") for e in SPEC["checkpoints"]]
+def _command(data_file, out_dir):
     return [sys.executable, "-m", "diffgen.cli", "train", "--data", str(data_file),
-            "--spec", json.dumps(SPEC), "--checkpoints", *ckpts,
-            "--log", str(out_dir / "log.csv"), "--work-dir", str(work_dir),
+            "--spec", json.dumps(SPEC), "--run-dir", str(out_dir),
             "--resume-every-seconds", "0", "--device", "cpu", "--threads", "1"]  # fmt: skip
 
 
 def test_killed_training_resumes_bit_for_bit(data_file, tmp_path):
     reference = tmp_path / "reference"
-    subprocess.run(
-        _command(data_file, reference, reference / "work"), check=True, capture_output=True
-    )
+    subprocess.run(_command(data_file, reference), check=True, capture_output=True)
     interrupted = tmp_path / "interrupted"
-    work = interrupted / "work"
-    cmd = _command(data_file, interrupted, work)
+    work = interrupted / ".work"
+    cmd = _command(data_file, interrupted)
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     killed_at = None
@@ -98,7 +94,7 @@ def test_killed_training_resumes_bit_for_bit(data_file, tmp_path):
         assert a.keys() == b.keys()
         for key in a:
             assert torch.equal(a[key], b[key]), f"{key} differs at epoch {epoch}"
-    assert (reference / "log.csv").read_text().count("\n") == SPEC["epochs"] + 1
+    assert (reference / "train_log.csv").read_text().count("\n") == SPEC["epochs"] + 1
     assert not work.exists(), "the work directory is removed after success"
     model = load_model(interrupted / "epoch30.pt")
     assert model.config.d_model == 32
@@ -106,14 +102,13 @@ def test_killed_training_resumes_bit_for_bit(data_file, tmp_path):
 
 def test_resume_state_of_another_config_is_ignored(data_file, tmp_path):
     out = tmp_path / "run"
-    cmd = _command(data_file, out, out / "work")
-    (out / "work").mkdir(parents=True)
+    cmd = _command(data_file, out)
     other = dict(SPEC, lr=5e-4)
     cmd_other = [*cmd]
     cmd_other[cmd.index("--spec") + 1] = json.dumps(other)
     # Leave a resume state from the other config behind (as a killed job would).
     proc = subprocess.Popen(cmd_other, stderr=subprocess.DEVNULL)
-    while not (out / "work" / "state.pt").exists() and proc.poll() is None:
+    while not (out / ".work" / "state.pt").exists() and proc.poll() is None:
         time.sleep(0.05)
     proc.kill()
     proc.wait()

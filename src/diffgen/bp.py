@@ -40,8 +40,8 @@ _UNDERFLOW = {torch.float64: 1e-200, torch.float32: 1e-25}
 #: term (1) or to the underflow threshold, exp(floor) * q**2 is far below rounding.
 _EXP_FLOOR = {torch.float64: -700.0, torch.float32: -86.0}
 
-#: Columns (batch rows) per block on the CPU: keeps every temporary in cache.
-_CPU_BLOCK = 4096
+#: Bytes per column of a CPU block (4096 float32 columns): temporaries stay in cache.
+_CPU_BLOCK_BYTES = 4096 * 4
 
 #: Above this fraction of columns to recompute, recompute them all (no gather).
 _DENSE_FALLBACK = 0.5
@@ -77,14 +77,20 @@ class _Message:
 
     ``log`` is None when ``log(prob)`` is exact: no entry underflowed, and the
     only zeros (if ``zeros``) are structural, i.e. exactly zero probabilities.
+    ``exact`` marks a message that needed the exact path on most columns: the
+    contractions fed by it go there directly (strong fields underflow at every level).
     """
 
-    __slots__ = ("log", "prob", "zeros")
+    __slots__ = ("exact", "log", "prob", "zeros")
 
     def __init__(
-        self, prob: torch.Tensor, log: torch.Tensor | None = None, zeros: bool = False
+        self,
+        prob: torch.Tensor,
+        log: torch.Tensor | None = None,
+        zeros: bool = False,
+        exact: bool = False,
     ) -> None:
-        self.prob, self.log, self.zeros = prob, log, zeros
+        self.prob, self.log, self.zeros, self.exact = prob, log, zeros, exact
 
     def logs(self) -> torch.Tensor:
         return _log(self.prob, self.zeros) if self.log is None else self.log
@@ -94,8 +100,8 @@ class _Message:
         half = self.prob.shape[1] // 2
         logs = (None, None) if self.log is None else (self.log[:, :half], self.log[:, half:])
         return (
-            _Message(self.prob[:, :half], logs[0], self.zeros),
-            _Message(self.prob[:, half:], logs[1], self.zeros),
+            _Message(self.prob[:, :half], logs[0], self.zeros, self.exact),
+            _Message(self.prob[:, half:], logs[1], self.zeros, self.exact),
         )
 
     def logs_at(self, columns: torch.Tensor | None) -> torch.Tensor:
@@ -162,25 +168,27 @@ class _Contraction:
     def __call__(self, x: _Message, y: _Message) -> tuple[_Message, torch.Tensor]:
         """Contract messages (q, *shape); return the normalised result and its log norm."""
         shape = x.prob.shape[1:]
-        px, py = x.prob.flatten(1), y.prob.flatten(1)
-        outer = (px.unsqueeze(1) * py.unsqueeze(0)).flatten(0, 1)
-        total = self.matrix @ outer  # (q_out, N)
         zeros = not self.all_kept
-        lowest = total.amin(dim=1)
-        low = lowest < self.tiny
-        if zeros:
-            low = low & self.keep
-        if not bool(low.any()):
-            norm = total.sum(dim=0)
-            prob = (total / norm).view(self.q_out, *shape)
-            return _Message(prob, None, zeros), torch.log(norm).view(shape)
-        under = total < self.tiny
-        if zeros:
-            under = under & self.keep.unsqueeze(1)
-        bad = under.any(dim=0)
-        columns = torch.nonzero(bad).squeeze(1)
-        if columns.numel() > _DENSE_FALLBACK * bad.numel():
-            columns = None
+        columns = None
+        if not (x.exact or y.exact):
+            px, py = x.prob.flatten(1), y.prob.flatten(1)
+            outer = (px.unsqueeze(1) * py.unsqueeze(0)).flatten(0, 1)
+            total = self.matrix @ outer  # (q_out, N)
+            lowest = total.amin(dim=1)
+            low = lowest < self.tiny
+            if zeros:
+                low = low & self.keep
+            if not bool(low.any()):
+                norm = total.sum(dim=0)
+                prob = (total / norm).view(self.q_out, *shape)
+                return _Message(prob, None, zeros), torch.log(norm).view(shape)
+            under = total < self.tiny
+            if zeros:
+                under = under & self.keep.unsqueeze(1)
+            bad = under.any(dim=0)
+            columns = torch.nonzero(bad).squeeze(1)
+            if columns.numel() > _DENSE_FALLBACK * bad.numel():
+                columns = None
         exact = _exact_lse(
             x.logs_at(columns), y.logs_at(columns), self.idx_x, self.idx_y, self.log_w
         )
@@ -196,7 +204,8 @@ class _Contraction:
             prob[:, columns] = _exp(exact)
             log_norm[columns] = exact_norm
         view = (self.q_out, *shape)
-        return _Message(prob.view(view), log.view(view), zeros), log_norm.view(shape)
+        message = _Message(prob.view(view), log.view(view), zeros, exact=columns is None)
+        return message, log_norm.view(shape)
 
 
 def _node_contract(
@@ -332,7 +341,7 @@ class TreeBP:
             log = None
             if to_left.log is not None or to_right.log is not None:
                 log = torch.cat([to_left.logs(), to_right.logs()], dim=1)
-            down = _Message(prob, log, zeros)
+            down = _Message(prob, log, zeros, to_left.exact and to_right.exact)
         return down
 
     def _block(self, field: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -347,12 +356,13 @@ class TreeBP:
 
     def _run(self, field: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         field = _clean_field(field.to(device=self.device, dtype=self.dtype))
-        if self.device.type != "cpu" or field.shape[0] <= _CPU_BLOCK:
+        block = _CPU_BLOCK_BYTES // field.element_size()
+        if self.device.type != "cpu" or field.shape[0] <= block:
             return self._block(field)
         marg = torch.empty_like(field)
         log_z = field.new_empty(field.shape[0])
-        for start in range(0, field.shape[0], _CPU_BLOCK):
-            rows = slice(start, start + _CPU_BLOCK)
+        for start in range(0, field.shape[0], block):
+            rows = slice(start, start + block)
             marg[rows], log_z[rows] = self._block(field[rows])
         return marg, log_z
 

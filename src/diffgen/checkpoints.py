@@ -18,6 +18,13 @@ from .atomic import atomic_path
 from .errors import InputFileError
 from .network import TransformerConfig, TransformerDenoiser
 
+#: File names inside a training run's directory (the workflow declares the same).
+TRAIN_LOG_NAME = "train_log.csv"
+
+
+def checkpoint_name(epoch: int) -> str:
+    return f"epoch{epoch}.pt"
+
 
 def checkpoint_epochs(total: int, count: int, first: int) -> list[int]:
     """``count`` epochs log-spaced from ``first`` to ``total``, rounded, unique, sorted."""

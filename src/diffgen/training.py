@@ -21,7 +21,7 @@ import torch
 import torch.nn.functional as F
 
 from .atomic import atomic_path, link_or_copy
-from .checkpoints import load_torch, save_checkpoint, save_torch
+from .checkpoints import checkpoint_name, load_torch, save_checkpoint, save_torch
 from .dataset import config_hash
 from .network import TransformerConfig, TransformerDenoiser, parameter_count
 from .progress import Progress, log
@@ -223,13 +223,16 @@ def train(
         due = time.monotonic() - last_save >= options.resume_every_seconds
         if trainer.epoch in wanted:
             save_checkpoint(
-                trainer.model, trainer.epoch, spec.to_dict(), work_dir / f"epoch{trainer.epoch}.pt"
+                trainer.model,
+                trainer.epoch,
+                spec.to_dict(),
+                work_dir / checkpoint_name(trainer.epoch),
             )
         if trainer.epoch in wanted or due or trainer.epoch == spec.epochs:
             save_torch(trainer.state(), state_path)
             last_save = time.monotonic()
     for epoch, destination in checkpoint_paths.items():
-        link_or_copy(work_dir / f"epoch{epoch}.pt", destination)
+        link_or_copy(work_dir / checkpoint_name(epoch), destination)
     with atomic_path(log_path) as tmp:
         pd.DataFrame(trainer.rows).to_csv(tmp, index=False)
     shutil.rmtree(work_dir)

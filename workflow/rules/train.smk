@@ -32,12 +32,11 @@ for training_run in config["training"]["runs"]:
         params:
             spec=train_spec(size),
             code=code("diffgen.cli.train"),
+        # No loop variable in the command: Snakemake evaluates it when the job
+        # runs, after the loop has moved on. The CLI names the outputs itself.
         shell:
             "python -m diffgen.cli train --data {input.data} --spec {params.spec:q}"
-            " --checkpoints "
-            + " ".join(f"{{output.{name}}}" for name in checkpoint_outputs)
-            + " --log {output.log} --work-dir $(dirname {output.log})/.work"
-            " --threads {threads} > {log} 2>&1"
+            " --run-dir $(dirname {output.log}) --threads {threads} > {log} 2>&1"
 
 
 rule test_loss:

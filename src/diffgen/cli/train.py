@@ -4,34 +4,26 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 from pathlib import Path
 
 import torch
 
 from .. import dataset
+from ..checkpoints import TRAIN_LOG_NAME, checkpoint_name
 from ..device import runtime_device
 from ..errors import ConfigError
 from ..training import RunOptions, TrainSpec, train
 from . import add_runtime_arguments, spec_argument
-
-_EPOCH = re.compile(r"epoch(\d+)\.pt$")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", required=True, help="grammar dataset (HDF5)")
     parser.add_argument("--spec", type=spec_argument, required=True, help="JSON TrainSpec")
     parser.add_argument(
-        "--checkpoints",
-        nargs="+",
+        "--run-dir",
         required=True,
-        help="output checkpoint paths, each named epoch<E>.pt",
-    )
-    parser.add_argument("--log", required=True, help="output training log (CSV)")
-    parser.add_argument(
-        "--work-dir",
-        required=True,
-        help="private directory for the resume state and staged checkpoints",
+        help="output directory: epoch<E>.pt for every checkpoint epoch of the spec,"
+        " train_log.csv, and .work/ (resume state and staged checkpoints, removed at the end)",
     )
     parser.add_argument(
         "--compile",
@@ -48,16 +40,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_runtime_arguments(parser)
 
 
-def checkpoint_targets(paths: list[str]) -> dict[int, Path]:
-    targets = {}
-    for path in paths:
-        match = _EPOCH.search(path)
-        if not match:
-            raise ConfigError(f"checkpoint output {path} is not named epoch<E>.pt")
-        targets[int(match.group(1))] = Path(path)
-    return targets
-
-
 def run(args: argparse.Namespace) -> None:
     try:
         spec = TrainSpec(**args.spec)
@@ -72,14 +54,9 @@ def run(args: argparse.Namespace) -> None:
         resume_every_seconds=args.resume_every_seconds,
         compile=compile_model,
     )
-    train(
-        spec,
-        tokens,
-        checkpoint_targets(args.checkpoints),
-        Path(args.log),
-        Path(args.work_dir),
-        options,
-    )
+    run_dir = Path(args.run_dir)
+    outputs = {epoch: run_dir / checkpoint_name(epoch) for epoch in spec.checkpoints}
+    train(spec, tokens, outputs, run_dir / TRAIN_LOG_NAME, run_dir / ".work", options)
 
 
 COMMANDS = {"train": ("train one model (resumes from its work directory)", add_arguments, run)}
