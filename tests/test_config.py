@@ -5,12 +5,14 @@ import re
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 from snakemake.utils import validate
 
 from diffgen.config import check_consistency, check_schema, load_schema
 from diffgen.errors import ConfigError
+from diffgen.grammar import build_grammar, sample_pool
 from diffgen.plan import Plan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,6 +60,37 @@ def test_bad_values_give_one_line_errors_naming_the_key(change, pattern):
     message = str(info.value)
     assert "\n" not in message
     assert re.search(pattern, message), message
+
+
+def test_an_imported_pool_too_small_for_the_splits_fails_at_parse_time(tmp_path):
+    """With data.import_path the pool is the file less n_test, read when the config is."""
+    g = build_grammar(6, 4, 1.0, 4, seed=0)
+    leaves, roots = sample_pool(g, 1000, seed=0, stream=0)
+    reference = tmp_path / "labeled_data_restrictedfixed_6_4_1.0_4_0.npy"
+    payload = [6, 4, 1.0, roots.astype(float), leaves.T.copy(), g.M, []]
+    np.save(reference, np.array(payload, dtype=object), allow_pickle=True)
+    small = {
+        "data": {"import_path": str(reference), "n_test": 200},
+        "training": {"seeds": 2, "runs": [{"n": 400, "epochs": 10}]},
+        "figures": {name: {"sizes": [400], "seeds": 2} for name in ("fig1b", "fig6", "fig3b",
+                    "fig4a", "fig4b", "fig5", "figA11")},
+        "evaluation": {"loss_sequences": 100},
+        "sample_split": {"pairs": 1},
+    }  # fmt: skip
+    for figure in ("fig1b", "fig3b", "fig4b", "fig5"):
+        small["figures"][figure]["n_sequences"] = 100
+    small["figures"]["fig4a"]["n_samples"] = 100
+    small["figures"]["figA11"]["empirical_size"] = 100
+    assert filled(small)["data"]["import_path"] == str(reference)  # 2 x 400 <= 1000 - 200
+
+    too_many = copy.deepcopy(small)
+    too_many["data"]["n_test"] = 300  # 700 training sequences left, 800 needed
+    with pytest.raises(ConfigError, match=r"'data\.import_path'.*need 800 .* holds 700"):
+        filled(too_many)
+    missing = copy.deepcopy(small)
+    missing["data"]["import_path"] = str(tmp_path / "nope.npy")
+    with pytest.raises(ConfigError, match=r"'data\.import_path'.*nope\.npy.*does not exist"):
+        filled(missing)
 
 
 def test_snakemake_reports_a_bad_config_on_one_line(tmp_path):

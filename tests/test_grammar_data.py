@@ -25,6 +25,33 @@ def test_transition_tensor_follows_the_partition_rule():
     assert not np.array_equal(g.M, build_grammar(q, 4, 1.0, q_eff, seed=1).M)
 
 
+#: The paper's grammar (q=6, l=4, sigma=1, q_eff=4, seed 0): the non-zero entries
+#: M[parent, left, right] of the tensor the reference implementation builds for seed 0
+#: (its data file labeled_data_restrictedfixed_6_4_1.0_4_0.npy carries the same M).
+PAPER_GRAMMAR = {
+    (0, 2, 4): 0.15118322062699815, (0, 3, 2): 0.1316558596878152,
+    (0, 5, 0): 0.5529291622143115, (0, 5, 1): 0.16423175747087493,
+    (1, 0, 2): 0.41816414477907243, (1, 1, 4): 0.21345050280237549,
+    (1, 1, 5): 0.08257566142233073, (1, 4, 5): 0.2858096909962215,
+    (2, 1, 2): 0.12271106294705304, (2, 4, 4): 0.5683115965382897,
+    (2, 5, 2): 0.18833887566502464, (2, 5, 3): 0.1206384648496327,
+    (3, 1, 1): 0.5241843530775024, (3, 2, 2): 0.13758335831787594,
+    (3, 2, 5): 0.15339211221235885, (3, 4, 2): 0.18484017639226272,
+    (4, 1, 0): 0.0940819721410314, (4, 3, 5): 0.10813218904618427,
+    (4, 4, 0): 0.03378186718904593, (4, 4, 1): 0.7640039716237383,
+    (5, 1, 3): 0.2639772693070953, (5, 3, 1): 0.04944841072958273,
+    (5, 3, 3): 0.09038012223249434, (5, 5, 4): 0.5961941977308276,
+}  # fmt: skip
+
+
+def test_seed_zero_is_the_papers_grammar():
+    M = build_grammar(6, 4, 1.0, 4, seed=0).M
+    expected = np.zeros((6, 6, 6))
+    for index, value in PAPER_GRAMMAR.items():
+        expected[index] = value
+    np.testing.assert_allclose(M, expected, rtol=1e-12, atol=0)
+
+
 def test_sigma_zero_gives_uniform_allowed_pairs():
     g = build_grammar(4, 2, 0.0, 3, seed=0)
     np.testing.assert_allclose(g.M[g.M > 0], 1 / 3)

@@ -278,11 +278,19 @@ def test_training_cut_by_time_limit_resumes_bit_exactly(slurm_cluster, tmp_path_
     first_log = job_logs(slurm_dir)[attempts[0]].text
     assert "DUE TO TIME LIMIT" in first_log, first_log[-2000:]
 
-    # Snakemake deletes a job's log before rerunning it: this is the last attempt's
-    # log, and it went on from the state an earlier attempt saved.
+    # Every retry went on from where an earlier attempt stopped, never from scratch. The
+    # failed attempts' rule logs are in Snakemake's output (show-failed-logs); the last
+    # attempt's is the rule log (Snakemake deletes a job's log before rerunning it).
+    # A retry resumes from the last resume state, or, if the attempt before was cut
+    # after its training had finished, puts the staged outputs back ("already trained").
     rule_log = (slurm_dir / RULE_LOG).read_text()
-    resumed_at = re.findall(r"resumed from \S+/\.work/state\.pt at epoch (\d+)", rule_log)
-    assert resumed_at and 0 < int(resumed_at[-1]) < EPOCHS, rule_log[-3000:]
+    attempt_logs = run.output + rule_log
+    resumed_at = [int(e) for e in re.findall(r"resumed from \S+/\.work/state\.pt at epoch (\d+)",
+                                             attempt_logs)]  # fmt: skip
+    completed = len(re.findall(r"already trained \(", attempt_logs))
+    assert len(resumed_at) + completed == len(attempts) - 1, attempt_logs[-4000:]
+    assert resumed_at == sorted(set(resumed_at)), resumed_at
+    assert all(0 < epoch <= EPOCHS for epoch in resumed_at), resumed_at
     assert "resumed from" not in (local_dir / RULE_LOG).read_text()
 
     checkpoints = sorted(p.name for p in (local_dir / RUN_DIR).glob("epoch*.pt"))

@@ -95,9 +95,23 @@ def test_killed_training_resumes_bit_for_bit(data_file, tmp_path):
         for key in a:
             assert torch.equal(a[key], b[key]), f"{key} differs at epoch {epoch}"
     assert (reference / "train_log.csv").read_text().count("\n") == SPEC["epochs"] + 1
-    assert not work.exists(), "the work directory is removed after success"
     model = load_model(interrupted / "epoch30.pt")
     assert model.config.d_model == 32
+
+
+def test_outputs_lost_after_a_finished_training_come_back_without_training(data_file, tmp_path):
+    """A job killed after training (Snakemake then deletes its outputs) is not trained again."""
+    run_dir = tmp_path / "run"
+    subprocess.run(_command(data_file, run_dir), check=True, capture_output=True)
+    record = load_torch(run_dir / ".work" / "state.pt")
+    assert record["complete"] and "model" not in record, "the record holds no weights"
+    outputs = [*sorted(run_dir.glob("epoch*.pt")), run_dir / "train_log.csv"]
+    before = {p.name: p.read_bytes() for p in outputs}
+    for path in outputs:
+        path.unlink()
+    again = subprocess.run(_command(data_file, run_dir), check=True, capture_output=True, text=True)
+    assert "already trained" in again.stderr and "epochs (" not in again.stderr, again.stderr
+    assert {p.name: p.read_bytes() for p in outputs} == before
 
 
 def test_resume_state_of_another_config_is_ignored(data_file, tmp_path):
@@ -114,7 +128,7 @@ def test_resume_state_of_another_config_is_ignored(data_file, tmp_path):
     proc.wait()
     result = subprocess.run(cmd, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert "another configuration; starting over" in result.stderr
+    assert "another configuration or code; starting over" in result.stderr
     assert "resumed from" not in result.stderr
 
 

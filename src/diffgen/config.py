@@ -12,7 +12,8 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from .errors import ConfigError
+from . import dataset
+from .errors import ConfigError, DiffgenError
 
 
 def _key_path(error: jsonschema.ValidationError) -> str:
@@ -84,13 +85,7 @@ def check_consistency(config: dict) -> None:
         for k in fig.get("ks", []):
             if k > grammar["l"]:
                 raise ConfigError(f"config key 'figures.{name}.ks': k={k} exceeds grammar.l")
-    if not config["data"]["import_path"]:
-        need = max(training["seeds"] * n for n in sizes)
-        if need > config["data"]["n_sequences"]:
-            raise ConfigError(
-                f"config key 'data.n_sequences': {training['seeds']} disjoint splits of the "
-                f"largest size need {need} sequences, the pool has {config['data']['n_sequences']}"
-            )
+    _check_training_pool(config["data"], training["seeds"], max(sizes))
     test_needs = {
         "figures.fig4a.n_samples": figures["fig4a"]["n_samples"],
         "figures.fig1b.n_sequences": figures["fig1b"]["n_sequences"],
@@ -108,4 +103,28 @@ def check_consistency(config: dict) -> None:
     if figures["figA11"]["empirical_size"] > min(figures["figA11"]["sizes"]):
         raise ConfigError(
             "config key 'figures.figA11.empirical_size': larger than the training set"
+        )
+
+
+def _check_training_pool(data: dict, seeds: int, largest: int) -> None:
+    """``seeds`` disjoint splits of the largest size fit in the training pool.
+
+    With ``data.import_path`` the pool is the imported file less ``n_test``: the
+    file is read here, so a short or missing file fails at parse time, naming the key.
+    """
+    need = seeds * largest
+    if data["import_path"]:
+        key = "data.import_path"
+        try:
+            available = dataset.reference_size(data["import_path"]) - data["n_test"]
+        except DiffgenError as err:
+            raise ConfigError(f"config key '{key}': {err}") from None
+        where = f"{data['import_path']} holds {available} after the {data['n_test']} test ones"
+    else:
+        key, available = "data.n_sequences", data["n_sequences"]
+        where = f"the pool has {available}"
+    if need > available:
+        raise ConfigError(
+            f"config key '{key}': {seeds} disjoint splits of the largest size need "
+            f"{need} training sequences, {where}"
         )

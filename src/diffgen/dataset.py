@@ -134,14 +134,8 @@ def load(path: str | Path, with_pools: bool = True) -> GrammarDataset:
     return GrammarDataset(grammar, *pools)
 
 
-def import_reference(path: str | Path, n_test: int) -> GrammarDataset:
-    """Import a reference-implementation ``.npy`` object array.
-
-    Its layout is ``[q, l, sigma, roots (N,), leaves (2**l, N) int8, M (q,q,q),
-    forbidden pairs]``. The last ``n_test`` sequences become the test pool.
-    q_eff is recovered from M (allowed pairs per parent); the grammar seed is
-    unknown and recorded as -1.
-    """
+def _read_reference(path: str | Path) -> tuple:
+    """(q, l, sigma, roots (N,), leaves (N, 2**l), M) of a reference ``.npy`` object array."""
     path = Path(path)
     if not path.exists():
         raise InputFileError(f"{path}: reference dataset does not exist (data.import_path)")
@@ -156,6 +150,23 @@ def import_reference(path: str | Path, n_test: int) -> GrammarDataset:
         raise InputFileError(f"{path}: not a reference grammar dataset ({err})") from None
     if M.shape != (q, q, q) or leaves.shape[1] != 2**l or len(roots) != len(leaves):
         raise InputFileError(f"{path}: inconsistent shapes in reference dataset")
+    return q, l, sigma, roots, leaves, M
+
+
+def reference_size(path: str | Path) -> int:
+    """Number of sequences in a reference ``.npy`` (checked at parse time against the splits)."""
+    return len(_read_reference(path)[3])
+
+
+def import_reference(path: str | Path, n_test: int) -> GrammarDataset:
+    """Import a reference-implementation ``.npy`` object array.
+
+    Its layout is ``[q, l, sigma, roots (N,), leaves (2**l, N) int8, M (q,q,q),
+    forbidden pairs]``. The last ``n_test`` sequences become the test pool.
+    q_eff is recovered from M (allowed pairs per parent); the grammar seed is
+    unknown and recorded as -1.
+    """
+    q, l, sigma, roots, leaves, M = _read_reference(path)
     if n_test >= len(leaves):
         raise ConfigError(f"data.n_test={n_test} leaves no training sequences in {path}")
     q_eff = int((M[0] > 0).sum())

@@ -35,7 +35,7 @@ class ModelDenoiser(Denoiser):
 
     name = "model"
 
-    def __init__(self, model: torch.nn.Module, mixed_precision: bool = True) -> None:
+    def __init__(self, model: torch.nn.Module, mixed_precision: bool = False) -> None:
         self.model = model.eval()
         self.device = next(model.parameters()).device
         self.mixed_precision = mixed_precision and self.device.type == "cuda"

@@ -68,12 +68,16 @@ def check_parameters(q: int, l: int, sigma: float, q_eff: int) -> None:
 def build_grammar(q: int, l: int, sigma: float, q_eff: int, seed: int) -> Grammar:
     """Build the transition tensor exactly as the spec describes, from ``seed`` alone.
 
-    Draw order (fixed, so the tensor is reproducible): one permutation of the
-    q**2 ordered pairs, then ``q_eff`` standard normals per parent in parent order.
+    The draws follow the reference implementation's order on numpy's legacy
+    generator (frozen by numpy's compatibility policy), so a seed gives the same
+    tensor as the paper's code: one shuffle of the q**2 ordered pairs, then
+    ``q_eff`` standard normals per parent in parent order. Grammar seed 0 is
+    therefore the paper's grammar (checked in tests/test_grammar_data.py).
     """
     check_parameters(q, l, sigma, q_eff)
-    rng = np.random.default_rng(seed)
-    shuffled_pairs = rng.permutation(q * q)
+    rng = np.random.RandomState(seed)  # legacy on purpose: the reference's stream
+    shuffled_pairs = np.arange(q * q)
+    rng.shuffle(shuffled_pairs)
     logits = np.full((q, q * q), -np.inf)
     for parent in range(q):
         allowed = shuffled_pairs[parent * q : parent * q + q_eff]

@@ -16,12 +16,18 @@ def _duration(seconds: float) -> str:
 
 
 class Progress:
-    """Prints ``label: done/total (pct), rate, ETA`` at most every ``every`` seconds."""
+    """Prints ``label: done/total (pct), rate, ETA`` at most every ``every`` seconds.
 
-    def __init__(self, label: str, total: int, unit: str = "steps", every: float = 5.0) -> None:
+    ``done`` starts at ``initial`` (a resumed job's progress so far): the rate and
+    the ETA count only the work of this process.
+    """
+
+    def __init__(
+        self, label: str, total: int, unit: str = "steps", every: float = 5.0, initial: int = 0
+    ) -> None:
         self.label, self.total, self.unit, self.every = label, total, unit, every
         self.start = self.last = time.monotonic()
-        self.done = 0
+        self.done = self.initial = initial
 
     def update(self, done: int, extra: str = "") -> None:
         """Record progress; print if enough time has passed or the job is finished."""
@@ -31,7 +37,7 @@ class Progress:
             return
         self.last = now
         elapsed = max(now - self.start, 1e-9)
-        rate = done / elapsed
+        rate = (done - self.initial) / elapsed
         eta = (self.total - done) / rate if rate > 0 else float("inf")
         pct = 100.0 * done / max(self.total, 1)
         tail = f", {extra}" if extra else ""

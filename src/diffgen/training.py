@@ -4,14 +4,14 @@ One call trains one (size n, split, seed) run. Noising happens in batch on the
 device inside the step. The run is resumable bit for bit: a resume state is
 written atomically at every checkpoint epoch and every ``resume_every_seconds``,
 and a restarted job continues from it. Checkpoints are staged in the work
-directory and moved to their declared paths only at the end, so a killed job's
-partial outputs (which Snakemake deletes) are never the only copy.
+directory and linked to their declared paths only at the end, so a killed job's
+partial outputs (which Snakemake deletes) are never the only copy; the work
+directory stays after the run (see :func:`train`).
 """
 
 from __future__ import annotations
 
 import math
-import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +21,15 @@ import torch
 import torch.nn.functional as F
 
 from .atomic import atomic_path, link_or_copy
-from .checkpoints import checkpoint_name, load_torch, save_checkpoint, save_torch
+from .checkpoints import (
+    TRAIN_LOG_NAME,
+    checkpoint_name,
+    load_torch,
+    save_checkpoint,
+    save_torch,
+)
 from .dataset import config_hash
+from .fingerprint import code_fingerprint
 from .network import TransformerConfig, TransformerDenoiser, parameter_count
 from .progress import Progress, log
 from .schedule import linear_schedule
@@ -151,7 +158,6 @@ class Trainer:
         cuda = torch.cuda.get_rng_state_all() if self.options.device.type == "cuda" else None
         return {
             "format": "diffgen.resume_state",
-            "spec_hash": config_hash(self.spec.to_dict()),
             "epoch": self.epoch,
             "model": self.model.state_dict(),
             "optimizer": self.optimizer.state_dict(),
@@ -174,21 +180,34 @@ class Trainer:
         self.rows = list(state["rows"])
 
 
-def _try_resume(trainer: Trainer, state_path: Path) -> bool:
-    """Load a matching resume state; start over (with a message) if it does not match."""
+def run_identity(spec: TrainSpec) -> str:
+    """What a resume state must match: the run's spec and the training code that ran it.
+
+    The code enters too, so that after an edit of the network or the loop (which
+    reruns the job through its code fingerprint) an old state is not resumed.
+    """
+    return config_hash({"spec": spec.to_dict(), "code": code_fingerprint(__name__)})
+
+
+def _load_state(state_path: Path, identity: str) -> dict | None:
+    """The resume state or completion record of this run, or None (with a message why)."""
     if not state_path.exists():
-        return False
+        return None
     try:
         state = load_torch(state_path, what="resume state")
     except Exception as err:
         log(f"ignoring unreadable resume state {state_path}: {err}")
-        return False
-    if state.get("spec_hash") != config_hash(trainer.spec.to_dict()):
-        log(f"resume state {state_path} belongs to another configuration; starting over")
-        return False
-    trainer.restore(state)
-    log(f"resumed from {state_path} at epoch {trainer.epoch}")
-    return True
+        return None
+    if state.get("identity") != identity:
+        log(f"resume state {state_path} belongs to another configuration or code; starting over")
+        return None
+    return state
+
+
+def _completion_record(trainer: Trainer, identity: str) -> dict:
+    """Replaces the resume state once the run is over: small, no weights."""
+    return {"format": "diffgen.resume_state", "identity": identity, "epoch": trainer.epoch,
+            "complete": True}  # fmt: skip
 
 
 def train(
@@ -199,21 +218,56 @@ def train(
     work_dir: Path,
     options: RunOptions,
 ) -> Trainer:
-    """Train to ``spec.epochs``, writing the declared checkpoints and the log table."""
+    """Train to ``spec.epochs``, writing the declared checkpoints and the log table.
+
+    Everything is staged in ``work_dir`` and linked into place at the end.
+    ``work_dir`` stays afterwards, holding hard links to the checkpoints, the log
+    table and a completion record: a job killed after its training finished (a
+    time limit hit while Snakemake wraps up, which then deletes the outputs)
+    gets its outputs back at once in the retry instead of training again.
+    """
     missing = sorted(set(checkpoint_paths) - set(spec.checkpoints))
     if missing:
         raise ValueError(f"checkpoint epochs {missing} are not in the run's schedule")
     work_dir.mkdir(parents=True, exist_ok=True)
     state_path = work_dir / "state.pt"
+    staged_log = work_dir / TRAIN_LOG_NAME
+    staged = [work_dir / checkpoint_name(epoch) for epoch in checkpoint_paths] + [staged_log]
     trainer = Trainer(spec, train_tokens, options)
     log(
         f"training n={spec.n} split={spec.split} seed={spec.seed} on {options.device}: "
         f"{parameter_count(trainer.model):,} parameters, {spec.epochs} epochs, "
         f"batch {spec.batch_size}"
     )
-    _try_resume(trainer, state_path)
+    identity = run_identity(spec)
+    state = _load_state(state_path, identity)
+    if state is not None and state.get("complete") and all(p.exists() for p in staged):
+        log(f"already trained ({state_path} is complete): putting the staged outputs in place")
+    else:
+        if state is not None and not state.get("complete"):
+            trainer.restore(state)
+            log(f"resumed from {state_path} at epoch {trainer.epoch}")
+        _run_epochs(trainer, work_dir, state_path, identity, options)
+        with atomic_path(staged_log) as tmp:
+            pd.DataFrame(trainer.rows).to_csv(tmp, index=False)
+        save_torch(_completion_record(trainer, identity), state_path)
+    for epoch, destination in checkpoint_paths.items():
+        link_or_copy(work_dir / checkpoint_name(epoch), destination)
+    link_or_copy(staged_log, log_path)
+    return trainer
+
+
+def _run_epochs(
+    trainer: Trainer, work_dir: Path, state_path: Path, identity: str, options: RunOptions
+) -> None:
+    """Train from the trainer's epoch to the end, staging checkpoints and resume states."""
+    spec = trainer.spec
     progress = Progress(
-        f"train n={spec.n} seed={spec.seed}", spec.epochs, "epochs", every=options.progress_every
+        f"train n={spec.n} seed={spec.seed}",
+        spec.epochs,
+        "epochs",
+        every=options.progress_every,
+        initial=trainer.epoch,
     )
     last_save = time.monotonic()
     wanted = set(spec.checkpoints)
@@ -228,12 +282,6 @@ def train(
                 spec.to_dict(),
                 work_dir / checkpoint_name(trainer.epoch),
             )
-        if trainer.epoch in wanted or due or trainer.epoch == spec.epochs:
-            save_torch(trainer.state(), state_path)
+        if trainer.epoch in wanted or due:
+            save_torch(dict(trainer.state(), identity=identity), state_path)
             last_save = time.monotonic()
-    for epoch, destination in checkpoint_paths.items():
-        link_or_copy(work_dir / checkpoint_name(epoch), destination)
-    with atomic_path(log_path) as tmp:
-        pd.DataFrame(trainer.rows).to_csv(tmp, index=False)
-    shutil.rmtree(work_dir)
-    return trainer

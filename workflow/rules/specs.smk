@@ -18,9 +18,10 @@ def model_spec(w):
 
 
 def diffusion_spec():
+    """The diffusion and the precision of every job that evaluates a model."""
     return {
         "diffusion": config["diffusion"],
-        "mixed_precision": config["mixed_precision"],
+        "mixed_precision": config["evaluation"]["mixed_precision"],
     }
 
 

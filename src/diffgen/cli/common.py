@@ -7,7 +7,7 @@ import torch
 from .. import dataset
 from ..checkpoints import load_model
 from ..denoisers import BPDenoiser, Denoiser, ModelDenoiser
-from ..device import runtime_device
+from ..device import full_precision_matmuls, runtime_device
 from ..evaluation import fixed_noisy_batch
 from ..schedule import Schedule, linear_schedule
 
@@ -18,7 +18,11 @@ def schedule_from(spec: dict) -> Schedule:
 
 
 def model_denoiser(path: str, device: torch.device, spec: dict) -> ModelDenoiser:
-    return ModelDenoiser(load_model(path, device), spec.get("mixed_precision", False))
+    """The checkpoint as a denoiser, at the spec's precision (full fp32 unless mixed)."""
+    mixed = spec.get("mixed_precision", False)
+    if not mixed:
+        full_precision_matmuls(device)
+    return ModelDenoiser(load_model(path, device), mixed)
 
 
 def batched_log_probs(
