@@ -112,6 +112,14 @@ def test_outputs_lost_after_a_finished_training_come_back_without_training(data_
     again = subprocess.run(_command(data_file, run_dir), check=True, capture_output=True, text=True)
     assert "already trained" in again.stderr and "epochs (" not in again.stderr, again.stderr
     assert {p.name: p.read_bytes() for p in outputs} == before
+    # A completion record whose staged copies are gone trains again, to the same bytes.
+    for path in [*outputs, run_dir / ".work" / "epoch5.pt"]:
+        path.unlink()
+    third = subprocess.run(_command(data_file, run_dir), check=True, capture_output=True, text=True)
+    assert "staged outputs are missing; training again" in third.stderr, third.stderr
+    assert {p.name: p.read_bytes() for p in outputs if p.suffix == ".pt"} == {
+        name: data for name, data in before.items() if name.endswith(".pt")
+    }
 
 
 def test_resume_state_of_another_config_is_ignored(data_file, tmp_path):

@@ -36,9 +36,14 @@ def checkpoint_epochs(total: int, count: int, first: int) -> list[int]:
 
 
 def save_torch(payload: dict, path: str | Path) -> None:
-    """torch.save through a temporary file and a rename."""
-    with atomic_path(path) as tmp:
-        torch.save(payload, tmp)
+    """torch.save through a temporary file and a rename, byte-reproducibly.
+
+    torch.save names the archive inside the file after a path it is given (here
+    the random temporary name); through an open file it uses a fixed name, so
+    the same payload always gives the same bytes.
+    """
+    with atomic_path(path) as tmp, tmp.open("wb") as handle:
+        torch.save(payload, handle)
 
 
 def load_torch(path: str | Path, what: str = "checkpoint") -> dict:

@@ -241,10 +241,13 @@ def train(
     )
     identity = run_identity(spec)
     state = _load_state(state_path, identity)
-    if state is not None and state.get("complete") and all(p.exists() for p in staged):
+    if state is not None and state.get("complete") and not all(p.exists() for p in staged):
+        log(f"{state_path} is complete but staged outputs are missing; training again")
+        state = None
+    if state is not None and state.get("complete"):
         log(f"already trained ({state_path} is complete): putting the staged outputs in place")
     else:
-        if state is not None and not state.get("complete"):
+        if state is not None:
             trainer.restore(state)
             log(f"resumed from {state_path} at epoch {trainer.epoch}")
         _run_epochs(trainer, work_dir, state_path, identity, options)
