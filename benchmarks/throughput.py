@@ -10,13 +10,13 @@ average at the start and at the end.
 
 What is measured (every figure is the best of a few repeats after a warm-up):
 
-* Training (``Trainer.run_epoch`` on a synthetic split of grammar sequences):
+* Training (``TransformerTrainer.advance`` on a synthetic split of grammar sequences):
   steps/s and sequences/s for the paper model (8 layers, d=512, 4 heads,
   batch 512, T=500) and the small preset model (2 layers, d=64, 2 heads,
   batch 64, T=50). On CUDA the paper model runs as training runs it there:
   bf16 autocast (``mixed_precision``) and ``torch.compile``.
 * The share of a training step spent outside forward+backward: a copy of
-  ``run_epoch``'s step, made of the same calls on the same trainer, is timed in
+  ``advance``'s step, made of the same calls on the same trainer, is timed in
   parts: data (batch indices, step draw, noise, noising), forward+backward
   (model, loss, zero_grad, backward) and the optimiser step. The training code
   itself carries no timing code.
@@ -63,15 +63,19 @@ try:
 except ImportError:  # run from a checkout without installing the package
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from diffgen.bp import TreeBP, diffusion_field
-from diffgen.denoisers import BPDenoiser, Denoiser, ModelDenoiser, PriorDenoiser
-from diffgen.device import configure
-from diffgen.grammar import Grammar, build_grammar, sample_pool
-from diffgen.metrics.nearest import hamming_nearest
-from diffgen.network import TransformerConfig, parameter_count
-from diffgen.sampler import initial_noise, reverse_sample
-from diffgen.schedule import Schedule, linear_schedule, noise
-from diffgen.training import RunOptions, Trainer, TrainSpec
+from diffgen.biased.bp import TreeBP
+from diffgen.biased.denoisers import ModelDenoiser, PriorDenoiser
+from diffgen.biased.field import diffusion_field
+from diffgen.biased.grammar import Grammar, build_grammar, sample_pool
+from diffgen.biased.network import TransformerConfig, parameter_count
+from diffgen.biased.oracle import BPDenoiser
+from diffgen.biased.sampler import reverse_sample
+from diffgen.biased.training import RunOptions, TrainSpec, TransformerTrainer
+from diffgen.core.denoisers import Denoiser
+from diffgen.core.device import configure
+from diffgen.core.diffusion.gaussian import Schedule, linear_schedule, noise
+from diffgen.core.metrics.nearest import hamming_nearest
+from diffgen.core.seeding import initial_noise
 
 #: The grammar of the paper's controlled setting (q symbols, depth l, sigma, q_eff).
 GRAMMAR = {"q": 6, "l": 4, "sigma": 1.0, "q_eff": 4}
@@ -259,7 +263,7 @@ def grammar_tokens(n: int, seed: int = 0) -> torch.Tensor:
 # -- training -----------------------------------------------------------------------
 
 
-def make_trainer(model: Model, steps: int, device: torch.device) -> Trainer:
+def make_trainer(model: Model, steps: int, device: torch.device) -> TransformerTrainer:
     """A trainer on ``steps`` full batches of grammar sequences, as the workflow builds it."""
     cuda = device.type == "cuda"
     tokens = grammar_tokens(model.batch * steps)
@@ -274,11 +278,13 @@ def make_trainer(model: Model, steps: int, device: torch.device) -> Trainer:
         batch_size=model.batch,
         mixed_precision=cuda,
     )
-    return Trainer(spec, tokens, RunOptions(device=device, compile=cuda))
+    return TransformerTrainer(spec, tokens, RunOptions(device=device, compile=cuda))
 
 
-def instrumented_steps(trainer: Trainer, steps: int, device: torch.device) -> dict[str, float]:
-    """Run ``steps`` training steps exactly as ``Trainer.run_epoch`` does, timing their parts.
+def instrumented_steps(
+    trainer: TransformerTrainer, steps: int, device: torch.device
+) -> dict[str, float]:
+    """Run ``steps`` training steps as ``TransformerTrainer.advance`` does, timing their parts.
 
     Returns seconds per part: data (indices, steps, noise, noising), forward_backward
     (model, loss, zero_grad, backward) and optimizer (Adam step, loss bookkeeping).
@@ -343,7 +349,7 @@ def bench_training(
     parts = instrumented_steps(trainer, steps, device)
     best = math.inf
     for _ in range(repeats if steps > 2 else 1):
-        row = trainer.run_epoch()
+        row = trainer.advance()
         best = min(best, row["seconds"])
     step_s = best / steps
     flops = training_flops(model, params)

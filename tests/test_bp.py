@@ -7,8 +7,9 @@ import pytest
 import torch
 from enumeration import leaf_joint, posterior
 
-from diffgen.bp import TreeBP, diffusion_field, path_matrices
-from diffgen.grammar import build_grammar, sample_pool
+from diffgen.biased.bp import TreeBP, path_matrices
+from diffgen.biased.field import diffusion_field
+from diffgen.biased.grammar import build_grammar, sample_pool
 
 SMALL_TREES = [(3, 2, 2), (4, 3, 3), (4, 3, 2)]  # (q, depth, q_eff)
 

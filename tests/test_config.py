@@ -11,9 +11,9 @@ import yaml
 from snakemake.utils import validate
 
 from diffgen.config import check_consistency, check_schema, load_schema
-from diffgen.errors import ConfigError
-from diffgen.grammar import build_grammar, sample_pool
-from diffgen.plan import Plan
+from diffgen.core.errors import ConfigError
+from diffgen.biased.grammar import build_grammar, sample_pool
+from diffgen.biased.plan import Plan
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_PATH = ROOT / "workflow" / "schemas" / "config.schema.yaml"

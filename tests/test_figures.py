@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from diffgen.errors import InputFileError
+from diffgen.core.errors import InputFileError
 from diffgen.figures import PLOTTERS
-from diffgen.figures.style import PNG_DPI
+from diffgen.core.figures.style import PNG_DPI
 
 STYLE = Path(__file__).resolve().parents[1] / "resources" / "style" / "diffgen.mplstyle"
 SIZES = (5_000, 12_000)

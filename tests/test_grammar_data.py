@@ -6,9 +6,9 @@ import os
 import numpy as np
 import pytest
 
-from diffgen import dataset
-from diffgen.errors import ConfigError, InputFileError
-from diffgen.grammar import build_grammar, sample_pool, sample_trees, tree_is_valid
+from diffgen.biased import dataset
+from diffgen.core.errors import ConfigError, InputFileError
+from diffgen.biased.grammar import build_grammar, sample_pool, sample_trees, tree_is_valid
 
 
 def test_transition_tensor_follows_the_partition_rule():

@@ -8,15 +8,20 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from diffgen import tables
-from diffgen.denoisers import BPDenoiser
-from diffgen.evaluation import fixed_noisy_batch
-from diffgen.grammar import build_grammar, sample_pool
-from diffgen.metrics.divergence import distance_histogram, histogram_kl, mean_se, positionwise_kl
-from diffgen.metrics.loss_decomposition import decompose
-from diffgen.metrics.nearest import hamming_nearest
-from diffgen.metrics.uturn import overlap, overlap_ratio, uturn_overlaps
-from diffgen.schedule import linear_schedule
+from diffgen.biased import tables
+from diffgen.biased.oracle import BPDenoiser
+from diffgen.biased.evaluation import fixed_noisy_batch
+from diffgen.biased.grammar import build_grammar, sample_pool
+from diffgen.core.metrics.divergence import (
+    distance_histogram,
+    histogram_kl,
+    mean_se,
+    positionwise_kl,
+)
+from diffgen.biased.metrics.loss_decomposition import decompose
+from diffgen.core.metrics.nearest import hamming_nearest
+from diffgen.biased.metrics.uturn import overlap, overlap_ratio, uturn_overlaps
+from diffgen.core.diffusion.gaussian import linear_schedule
 
 
 def test_hamming_nearest_on_a_crafted_set():

@@ -23,7 +23,7 @@ import pytest
 import yaml
 from conftest import ROOT, copy_workflow, snakemake_command
 
-from diffgen.fingerprint import closure, code_fingerprint
+from diffgen.core.fingerprint import closure, code_fingerprint
 
 CONFIGS = ("config.yaml", "resources/presets/small.yaml", "tiny.yaml")
 

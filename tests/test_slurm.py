@@ -29,7 +29,7 @@ from slurm_support import (
     start_snakemake,
 )
 
-from diffgen.checkpoints import load_torch
+from diffgen.core.torchio import load_torch
 
 pytestmark = pytest.mark.slurm
 

@@ -11,10 +11,11 @@ import time
 import pytest
 import torch
 
-from diffgen import dataset
-from diffgen.checkpoints import checkpoint_epochs, load_model, load_torch
-from diffgen.network import TransformerConfig, TransformerDenoiser, parameter_count
-from diffgen.training import lr_multiplier
+from diffgen.biased import dataset
+from diffgen.biased.checkpoints import checkpoint_epochs, load_model
+from diffgen.core.torchio import load_torch
+from diffgen.biased.network import TransformerConfig, TransformerDenoiser, parameter_count
+from diffgen.biased.training import lr_multiplier
 
 SPEC = {
     "n": 256, "split": 1, "seed": 3, "epochs": 30, "checkpoints": [5, 12, 30],

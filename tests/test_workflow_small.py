@@ -12,7 +12,7 @@ from conftest import ROOT
 from snakemake.utils import validate
 
 from diffgen.config import check_consistency, check_schema, load_schema
-from diffgen.plan import Plan
+from diffgen.biased.plan import Plan
 
 pytestmark = pytest.mark.slow
 
@@ -113,7 +113,7 @@ def test_same_config_gives_the_same_files(small_preset_results, small_config, tm
     bank = small_preset_results / "samples" / f"n{n}" / "split0_seed0" / f"epoch{epoch}.h5"
     log = small_preset_results / "logs" / "samples" / f"n{n}" / "split0_seed0"
     assert bank.exists() and log.exists()
-    from diffgen.samples import load_samples
+    from diffgen.biased.samples import load_samples
 
     tokens, provenance = load_samples(bank)
     again = tmp_path / "bank.h5"

@@ -1,33 +1,35 @@
-"""Config validation, output paths, job specs and input functions shared by all rules."""
+"""Shared by every study: config checks, the job environment, code fingerprints,
+resources, and the Study object each study registers itself with."""
 
-import json
 import sys
 from pathlib import Path
 
-from snakemake.utils import validate
-
-# The workflow's own library first: parse-time code (config checks, plan,
+# The workflow's own library first: parse-time code (config checks, plans,
 # fingerprints) and jobs both use this checkout's src/, whatever is installed.
 sys.path.insert(0, str(Path(workflow.basedir) / "src"))
 
-from diffgen import __version__
-from diffgen.config import check_consistency, check_schema, load_schema
-from diffgen.errors import ConfigError
-from diffgen.fingerprint import code_fingerprint
-from diffgen.plan import ModelId, Plan
+from diffgen.core.config import load_schema, merge, typed_overrides, validate
+from diffgen.core.errors import DiffgenError
+from diffgen.core.fingerprint import code_fingerprint
 
-SCHEMA = str(Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml")
+WORKFLOW = Path(workflow.basedir) / "workflow"
 
-# One-line errors naming the key (then Snakemake's validate fills in defaults).
-try:
-    check_schema(config, load_schema(SCHEMA))
-    validate(config, schema=SCHEMA)
-    check_consistency(config)
-except ConfigError as err:
+
+def fail(err):
+    """A config problem: one line naming the key, no traceback."""
     sys.exit(f"diffgen: {err}")
 
-PLAN = Plan(config)
+
+# -- config: typed --config overrides, shared keys (each study checks its own) ----
+try:
+    for _key, _value in typed_overrides(workflow.config_settings.config_args).items():
+        config[_key] = merge(config.get(_key, {}), _value) if isinstance(_value, dict) else _value
+    validate(config, load_schema(WORKFLOW / "schemas" / "config.schema.yaml"))
+except DiffgenError as err:
+    fail(err)
+
 R = config["results"]
+STYLE = str(Path(workflow.basedir) / "resources" / "style" / "diffgen.mplstyle")
 
 # How jobs run (never part of a result, so not params): read by the diffgen CLI.
 # PYTHONPATH makes every job run this checkout's library, whatever is installed.
@@ -35,37 +37,14 @@ SRC = str(Path(workflow.basedir) / "src")
 RUNTIME_SETTINGS = {
     "device": config["device"],
     "compile": config["compile"],
-    "resume_every_seconds": config["training"]["resume_every_seconds"],
+    "resume_every_seconds": config["resume_every_seconds"],
 }
 shell.prefix(
     f"export PYTHONPATH={SRC}${{{{PYTHONPATH:+:$PYTHONPATH}}}}; "  # braces escaped for shell()
     + "".join(f"export DIFFGEN_{k.upper()}={v}; " for k, v in RUNTIME_SETTINGS.items())
 )
-STYLE = str(Path(workflow.basedir) / "resources" / "style" / "diffgen.mplstyle")
-
-# -- output paths -------------------------------------------------------------
-DATA = f"{R}/data/grammar.h5"
-MODEL = "n{n}/split{split}_seed{seed}"
-RUN_DIR = f"{R}/train/{MODEL}"
-CHECKPOINT = f"{RUN_DIR}/epoch{{epoch}}.pt"
-TRAIN_LOG = f"{RUN_DIR}/train_log.csv"
-LOSS = f"{R}/measure/loss/{MODEL}.csv"
-INITIAL_NOISE = f"{R}/samples/initial_noise_{{rows}}.h5"
-SAMPLES = f"{R}/samples/{MODEL}/epoch{{epoch}}.h5"
-NN = f"{R}/measure/nn_divergence/{MODEL}.csv"
-SEQUENTIAL = f"{R}/measure/sequential/{MODEL}.csv"
-PAIR = "n{n}/{kind}_split{split1}_seed{seed1}_vs_split{split2}_seed{seed2}"
-SAMPLE_SPLIT = f"{R}/measure/sample_split/{PAIR}.csv"
-SCORE = f"{R}/measure/score_divergence/{MODEL}.csv"
-DECOMPOSITION = f"{R}/measure/loss_decomposition/{MODEL}.csv"
-UTURN = f"{R}/measure/uturn/{MODEL}_{{reference}}.csv"
-UTURN_RANDOM = f"{R}/measure/uturn_random/{MODEL}.csv"
-REFERENCE = f"{R}/reference/{{figure}}_n{{n}}.json"
-TABLE = f"{R}/tables/{{figure}}.csv"
-FIGURE = f"{R}/figures/{{figure}}.{{ext}}"
-LOGS = f"{R}/logs"
-
-FIGURES = ("fig1b", "fig3b", "fig4a", "fig4b", "fig5", "fig6", "figA11")
+#: The command every rule runs: `{DIFFGEN} <study> <kind> ...`.
+DIFFGEN = "python -m diffgen.cli"
 
 
 wildcard_constraints:
@@ -74,16 +53,9 @@ wildcard_constraints:
     seed=r"\d+",
     epoch=r"\d+",
     rows=r"\d+",
-    split1=r"\d+",
-    seed1=r"\d+",
-    split2=r"\d+",
-    seed2=r"\d+",
-    kind="disjoint|same",
-    reference="nn_divergence_min|test_loss_min",
-    figure="|".join(FIGURES),
 
 
-# -- code fingerprints (issue: rerun what the library change affects) ---------
+# -- code fingerprints: rerun what a library change affects -------------------
 #: The library the jobs run (SRC is first on their PYTHONPATH); the installed
 #: package (root None) if this checkout has no src/diffgen.
 CODE_ROOT = Path(SRC) / "diffgen"
@@ -95,8 +67,82 @@ def code(*modules, exclude=()):
     return code_fingerprint(*modules, exclude=exclude, root=CODE_ROOT)
 
 
-def plot_code(figure):
-    """A plot depends on the plot CLI and its own figure module, not the others."""
-    return code(
-        "diffgen.cli.plot", f"diffgen.figures.{figure}", exclude=("diffgen.figures",)
-    )
+def job_code(study, kind):
+    """Fingerprint of the job kind `diffgen <study> <kind>`."""
+    return code(f"diffgen.{study}.jobs.{kind.replace('-', '_')}")
+
+
+# -- resources: what a scheduler (SLURM) needs to place a job ----------------
+GPU_THREADS = config["threads"]["gpu_job"]
+CPU_THREADS = config["threads"]["cpu_job"]
+
+
+def capped_runtime(minutes):
+    """Minutes for one attempt: grows with the attempt, capped by cluster.max_runtime_minutes."""
+
+    def runtime(wildcards, attempt):
+        return int(min(config["cluster"]["max_runtime_minutes"], max(10, minutes * attempt)))
+
+    return runtime
+
+
+def gpu_job(minutes=60, mem_mb=16000):
+    """Resources of a job that wants the GPU (SLURM routes it to a GPU partition)."""
+    return {"gpu": 1, "mem_mb": mem_mb, "runtime": capped_runtime(minutes)}
+
+
+def cpu_job(minutes=60, mem_mb=8000):
+    """Resources of a CPU job."""
+    return {"mem_mb": mem_mb, "runtime": capped_runtime(minutes)}
+
+
+# -- studies --------------------------------------------------------------------
+#: name -> Study, in include order.
+STUDIES = {}
+
+
+class Study:
+    """One study of the workflow: its checked config section, folders, figures, targets.
+
+    A study's .smk files create one (``biased = Study(...)``), hang their path
+    templates on it and fill ``inputs`` (kind -> function(figure) -> paths),
+    ``data`` and ``models`` (functions -> paths); figures.smk generates each
+    figure's table, plot and target rules from the study's registry.
+    """
+
+    def __init__(self, name, title, check, figures, bare_targets=False):
+        try:
+            section = config.setdefault(name, {})
+            validate(section, load_schema(WORKFLOW / "studies" / name / "schema.yaml"), name)
+            check(section)
+        except DiffgenError as err:
+            fail(err)
+        self.name, self.title, self.config = name, title, section
+        self.figures = figures
+        self.bare_targets = bare_targets
+        self.results = f"{R}/{name}"
+        self.logs = f"{R}/logs/{name}"
+        self.inputs = {}
+        self.data = list
+        self.models = list
+        STUDIES[name] = self
+
+    def table(self, figure):
+        return f"{self.results}/tables/{figure}.csv"
+
+    def figure_file(self, figure, ext):
+        return f"{self.results}/figures/{figure}.{ext}"
+
+    def figure_files(self, figure):
+        return [self.figure_file(figure, ext) for ext in ("pdf", "png")]
+
+    def target_names(self, figure):
+        """A figure's targets: `<study>_<figure>`, and the bare paper name if the study keeps them."""
+        names = [f"{self.name}_{figure}"]
+        return [figure, *names] if self.bare_targets else names
+
+    def figure_options(self, figure):
+        return self.config.get("figures", {}).get(figure, {})
+
+    def all_figure_files(self):
+        return [path for figure in self.figures for path in self.figure_files(figure)]

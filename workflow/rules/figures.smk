@@ -1,67 +1,126 @@
-# Figure tables (seed averages) and plots. Both are cheap and run locally.
+# Every study's figure rules, generated from its registry: a table (seed
+# averages) and a plot per figure, both cheap and run locally, and the targets.
+# Included after the studies; adding a figure touches its registry entry only.
+
+import json
+
+from diffgen.core.errors import ConfigError
+
+# Top-level keys are the shared ones and one section per included study.
+_known = sorted({*load_schema(WORKFLOW / "schemas" / "config.schema.yaml")["properties"], *STUDIES})
+for _key in config:
+    if _key not in _known:
+        fail(ConfigError(f"unknown config key '{_key}' (known here: {', '.join(_known)})"))
+for _name in config.get("studies", []):
+    if _name not in STUDIES:
+        fail(ConfigError(f"config key 'studies': no study '{_name}' (studies: {', '.join(STUDIES)})"))
 
 
-CAPTIONS = {
-    "fig1b": "Fig 1(b): sequential learning",
-    "fig3b": "Fig 3(b): score divergence along t",
-    "fig4a": "Fig 4(a): nearest-neighbour divergence",
-    "fig4b": "Fig 4(b): loss decomposition",
-    "fig5": "Fig 5: U-turn overlaps",
-    "fig6": "Fig 6: sequential learning, all sizes",
-    "figA11": "App. Fig 11: U-turn from random sequences",
-}
+def enabled_studies():
+    """The studies `all`, `data` and `models` build: config `studies`, else every study."""
+    return config.get("studies") or list(STUDIES)
 
 
-rule figure_table:
-    input:
-        unpack(table_inputs),
-    output:
-        report(
-            TABLE,
-            caption="../report/table.rst",
-            category="Study 1 tables (CSV)",
-            subcategory=lambda wildcards: CAPTIONS[wildcards.figure],
-            labels={"figure": "{figure}", "format": "CSV"},
-        ),
-    log:
-        f"{LOGS}/tables/{{figure}}.log",
-    conda:
-        "../../envs/diffgen.yaml"
-    resources:
-        runtime=10,
-    params:
-        args=table_arguments,
-        code=code("diffgen.cli.aggregate"),
-    shell:
-        "python -m diffgen.cli table --figure {wildcards.figure} {params.args} --out {output} > {log} 2>&1"
+def figure_table_inputs(study, figure):
+    """Input function: the builder's input tables by kind (the study maps kinds to paths)."""
+    kinds = study.figures[figure].inputs
+
+    def inputs(wildcards):
+        return {kind: study.inputs[kind](figure) for kind in kinds}
+
+    return inputs
 
 
-for figure_name in FIGURES:
+def table_arguments(wildcards, input):
+    """`--input KIND PATH...` for every named input of a table rule."""
+    return " ".join(f"--input {name} {' '.join(input[name])}" for name in input.keys())
+
+
+for _study in STUDIES.values():
+    for _figure, _entry in _study.figures.items():
+
+        rule:
+            name:
+                f"{_study.name}_table_{_figure}"
+            input:
+                unpack(figure_table_inputs(_study, _figure)),
+            output:
+                report(
+                    _study.table(_figure),
+                    caption="../report/table.rst",
+                    category=f"{_study.title}: tables (CSV)",
+                    subcategory=_entry.title,
+                    labels={"figure": _figure, "format": "CSV"},
+                ),
+            log:
+                f"{_study.logs}/tables/{_figure}.log",
+            localrule: True
+            resources:
+                runtime=10,
+            params:
+                inputs=table_arguments,
+                builder=_entry.table,
+                options=json.dumps(_study.figure_options(_figure), sort_keys=True),
+                code=code("diffgen.core.jobs.table", _entry.module("table")),
+            shell:
+                "{DIFFGEN} table --builder {params.builder} {params.inputs}"
+                " --options {params.options:q} --out {output} > {log} 2>&1"
+
+        rule:
+            name:
+                f"{_study.name}_plot_{_figure}"
+            input:
+                table=_study.table(_figure),
+                style=STYLE,
+            output:
+                pdf=_study.figure_file(_figure, "pdf"),
+                png=report(
+                    _study.figure_file(_figure, "png"),
+                    caption=f"../studies/{_study.name}/report/{_figure}.rst",
+                    category=_study.title,
+                    subcategory=_entry.title,
+                    labels={"figure": _figure, "format": "PNG"},
+                ),
+            log:
+                f"{_study.logs}/figures/{_figure}.log",
+            localrule: True
+            resources:
+                runtime=10,
+            params:
+                plotter=_entry.plot,
+                options=json.dumps(_study.figure_options(_figure), sort_keys=True),
+                code=code("diffgen.core.jobs.plot", _entry.module("plot")),
+            shell:
+                "{DIFFGEN} plot --plotter {params.plotter} --table {input.table}"
+                " --pdf {output.pdf} --png {output.png} --style {input.style}"
+                " --options {params.options:q} > {log} 2>&1"
+
+        for _target in _study.target_names(_figure):
+
+            rule:
+                name:
+                    _target
+                input:
+                    _study.figure_files(_figure),
+                localrule: True
 
     rule:
         name:
-            f"plot_{figure_name}"
+            _study.name
         input:
-            table=TABLE.format(figure=figure_name),
-            style=STYLE,
-        output:
-            pdf=FIGURE.format(figure=figure_name, ext="pdf"),
-            png=report(
-                FIGURE.format(figure=figure_name, ext="png"),
-                caption=f"../report/{figure_name}.rst",
-                category="Study 1: biased generalization",
-                subcategory=CAPTIONS[figure_name],
-                labels={"figure": figure_name, "format": "PNG"},
-            ),
-        log:
-            f"{LOGS}/figures/{figure_name}.log",
-        conda:
-            "../../envs/diffgen.yaml"
-        resources:
-            runtime=10,
-        params:
-            figure=figure_name,
-            code=plot_code(figure_name),
-        shell:
-            "python -m diffgen.cli plot --figure {params.figure} --table {input.table}"
-            " --pdf {output.pdf} --png {output.png} --style {input.style} > {log} 2>&1"
+            _study.all_figure_files(),
+        localrule: True
+
+    rule:
+        name:
+            f"{_study.name}_data"
+        input:
+            _study.data(),
+        localrule: True
+
+    rule:
+        name:
+            f"{_study.name}_models"
+        input:
+            _study.models(),
+        localrule: True

@@ -1,0 +1,52 @@
+"""KL(BP_k || model) at a fixed t/T over checkpoints, on test and training data (Fig 1b, 6)."""
+
+from __future__ import annotations
+
+import argparse
+
+from diffgen.biased.checkpoints import checkpoint_epoch
+from diffgen.biased.jobcontext import (
+    EVALUATION,
+    K_LIST,
+    MODEL,
+    JobContext,
+    model_columns,
+    train_and_test,
+)  # fmt: skip
+from diffgen.biased.jobcontext import (
+    add_arguments as add_job_arguments,
+)
+from diffgen.biased.oracle import grammar_oracle
+from diffgen.core.jobs import write_table
+from diffgen.core.metrics.divergence import mean_se, positionwise_kl
+from diffgen.core.progress import log
+from diffgen.core.specs import Count, Fraction, Spec
+
+SPEC = Spec({**MODEL, **EVALUATION, "t_fraction": Fraction, "n_sequences": Count, "ks": K_LIST})
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_job_arguments(parser, SPEC)
+
+
+def run(args: argparse.Namespace) -> None:
+    job = JobContext(args)
+    spec, t = job.spec, job.step()
+    inputs, oracles = {}, {}
+    for name, tokens in train_and_test(job.ds, spec, spec["n_sequences"]).items():
+        _, t_vec, x_t = job.noisy(tokens, t)
+        inputs[name] = (t_vec, x_t)
+        oracles[name] = {k: job.log_probs(grammar_oracle(job, k), x_t, t_vec) for k in spec["ks"]}
+    rows = []
+    for path in args.checkpoints:
+        model = job.model(path)
+        epoch = checkpoint_epoch(path)
+        for name, (t_vec, x_t) in inputs.items():
+            log_model = job.log_probs(model, x_t, t_vec)
+            for k, log_bp in oracles[name].items():
+                kl_mean, kl_se = mean_se(positionwise_kl(log_bp, log_model).numpy())
+                rows.append({**model_columns(spec, epoch), "data": name, "k": k, "t": t,
+                             "kl_mean": kl_mean, "kl_se": kl_se})  # fmt: skip
+        exact = [r["kl_mean"] for r in rows if r["epoch"] == epoch and r["k"] == min(spec["ks"])]
+        log(f"epoch {epoch}: KL(BP_k||model) at k={min(spec['ks'])}: {exact}")
+    write_table(rows, args.out, ["epoch", "data", "k"])

@@ -1,0 +1,1 @@
+"""Figure style and drawing primitives shared by every study's plotters."""

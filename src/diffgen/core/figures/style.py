@@ -1,0 +1,160 @@
+"""Look and output of every figure: one style, one figure factory, one atomic writer.
+
+Plotters build plain :class:`matplotlib.figure.Figure` objects on the Agg canvas
+(never pyplot), so nothing depends on a display or on global pyplot state, and
+parallel workflow jobs cannot interfere with each other.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import matplotlib.style
+import numpy as np
+from matplotlib import rc_context
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from diffgen.core.atomic import atomic_path
+from diffgen.core.errors import InputFileError
+
+PANEL_WIDTH = 3.2  # inches per panel column
+PANEL_HEIGHT = 2.4  # inches per panel row
+PNG_DPI = 200
+LEGEND_HANDLE_WIDTH = 0.5  # inches: line sample, gaps and column spacing
+LEGEND_CHAR_WIDTH = 0.048  # inches per character at 7 pt (DejaVu Sans, mixed case)
+LEGEND_ROW_HEIGHT = 0.17  # inches per legend row at 7 pt
+
+# Applied with or without a style sheet, so a plotter called without one still
+# gives a readable, paper-sized figure.
+BASE_RC: dict[str, object] = {
+    "font.size": 8,
+    "axes.titlesize": 8.5,
+    "axes.labelsize": 8,
+    "xtick.labelsize": 7,
+    "ytick.labelsize": 7,
+    "legend.fontsize": 7,
+    "legend.frameon": False,
+    "lines.linewidth": 1.1,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "pdf.fonttype": 42,
+}
+
+# Forced last: these make equal tables give byte-equal files.
+DETERMINISTIC_RC: dict[str, object] = {
+    "svg.hashsalt": "diffgen",
+    "savefig.bbox": None,
+    "savefig.dpi": PNG_DPI,
+    "path.simplify": True,
+}
+
+
+@contextlib.contextmanager
+def style_context(style: str | os.PathLike | None = None) -> Iterator[None]:
+    """Apply matplotlib defaults, our base settings, then the style sheet if one is given.
+
+    Starting from matplotlib's defaults (not the user's matplotlibrc) keeps the
+    output independent of the machine the workflow runs on.
+    """
+    layers: list[object] = ["default", BASE_RC]
+    if style is not None:
+        path = Path(style)
+        if not path.is_file():
+            raise InputFileError(f"figure style sheet not found: {path}")
+        layers.append(str(path))
+    with matplotlib.style.context(layers), rc_context(DETERMINISTIC_RC):
+        yield
+
+
+def legend_entry_width(labels: Sequence[str]) -> float:
+    """Inches one legend entry needs: the line handle plus the longest label at 7 pt."""
+    return LEGEND_HANDLE_WIDTH + LEGEND_CHAR_WIDTH * max(len(label) for label in labels)
+
+
+def legend_columns(width: float, labels: Sequence[str], ncols: int | None = None) -> int:
+    """Legend entries side by side across ``width`` inches (``ncols`` if the caller groups them)."""
+    if ncols is not None:
+        return max(1, min(ncols, len(labels)))
+    return max(1, min(len(labels), int(width // legend_entry_width(labels))))
+
+
+def new_figure(
+    nrows: int,
+    ncols: int,
+    *,
+    legend: Sequence[str] = (),
+    legend_ncols: int | None = None,
+    panel_width: float = PANEL_WIDTH,
+    panel_height: float = PANEL_HEIGHT,
+    sharex: bool | str = False,
+    sharey: bool | str = False,
+) -> tuple[Figure, np.ndarray]:
+    """A constrained-layout figure with a 2-d array of axes, sized per panel.
+
+    Room for the figure legend (labels ``legend``) is added to the figure, not
+    taken from the panels: beside a single column of panels, below several.
+    """
+    width = panel_width * ncols
+    height = panel_height * nrows
+    if legend and ncols == 1:
+        width += legend_entry_width(legend) + 0.15
+    elif legend:
+        rows = math.ceil(len(legend) / legend_columns(width, legend, legend_ncols))
+        height += LEGEND_ROW_HEIGHT * rows + 0.12
+    fig = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(nrows, ncols, squeeze=False, sharex=sharex, sharey=sharey)
+    return fig, axes
+
+
+def figure_legend(
+    fig: Figure,
+    axes: np.ndarray,
+    handles: list,
+    labels: list[str],
+    ncols: int | None = None,
+) -> None:
+    """The figure legend where :func:`new_figure` made room: right of one column, else below."""
+    if axes.shape[1] == 1:
+        fig.legend(handles, labels, loc="outside right upper", ncols=1)
+        return
+    width = fig.get_figwidth()
+    fig.legend(
+        handles,
+        labels,
+        loc="outside lower center",
+        ncols=legend_columns(width, labels, ncols),
+    )
+
+
+def save(fig: Figure, pdf_path: str | os.PathLike, png_path: str | os.PathLike) -> None:
+    """Write ``fig`` as vector PDF and as PNG at 200 dpi, each atomically, then close it.
+
+    The PDF carries no creation date, so re-plotting an unchanged table
+    reproduces the same bytes and does not look like a new result. The layout
+    is solved once, for the PDF, and frozen: both files then share one geometry
+    (and the PNG skips a second layout pass).
+    """
+    try:
+        with rc_context(DETERMINISTIC_RC):
+            with atomic_path(pdf_path) as tmp:
+                fig.savefig(tmp, format="pdf", metadata={"CreationDate": None})
+            fig.set_layout_engine("none")
+            with atomic_path(png_path) as tmp:
+                fig.savefig(tmp, format="png", dpi=PNG_DPI)
+    finally:
+        close(fig)
+
+
+def close(fig: Figure) -> None:
+    """Release ``fig``; a pyplot-managed figure (only possible if pyplot is loaded) is closed."""
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close(fig)
+    fig.clear()

@@ -1,0 +1,75 @@
+"""What every job entry point shares: its arguments, its spec, its output table.
+
+A job module (``diffgen/<study>/jobs/<kind>.py``) has a docstring whose first
+line is its help, ``add_arguments(parser)`` and ``run(args)``. Inputs and
+outputs are paths, settings the typed JSON ``--spec`` (the rule's params).
+Where a job runs (device, threads) comes from the environment the workflow
+sets, never from the spec, so moving from CPU to GPU reruns nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from diffgen.core.atomic import atomic_path
+from diffgen.core.errors import ConfigError, InputFileError
+from diffgen.core.specs import Spec
+
+
+def add_spec(parser: argparse.ArgumentParser, spec: Spec) -> None:
+    """--spec: the JSON settings, checked against ``spec`` (one line per problem)."""
+    parser.add_argument(
+        "--spec", type=spec.parse, required=True, help=f"JSON object: {spec.describe()}"
+    )
+
+
+def add_runtime(parser: argparse.ArgumentParser) -> None:
+    """--device and --threads: where a job runs, never part of its result's identity.
+
+    The workflow sets DIFFGEN_DEVICE from the config's ``device`` key.
+    """
+    parser.add_argument(
+        "--device",
+        default=os.environ.get("DIFFGEN_DEVICE", "auto"),
+        help="auto | cpu | cuda | cuda:N (default: $DIFFGEN_DEVICE or auto)",
+    )
+    parser.add_argument("--threads", type=int, default=None, help="intra-op CPU threads")
+
+
+def input_file(path: str, what: str) -> Path:
+    """An input path that must be an existing regular file (checked before any work)."""
+    candidate = Path(path)
+    if not candidate.exists():
+        raise InputFileError(f"{candidate}: {what} does not exist")
+    if not candidate.is_file():
+        raise InputFileError(f"{candidate}: is not a file ({what} expected)")
+    return candidate
+
+
+def write_table(rows: list[dict], out: str | Path, sort: list[str] | None = None) -> None:
+    """Write rows as a CSV table (sorted by ``sort``), atomically."""
+    frame = pd.DataFrame(rows)
+    if sort:
+        frame = frame.sort_values(sort, kind="stable")
+    with atomic_path(out) as tmp:
+        frame.to_csv(tmp, index=False)
+
+
+def json_object(option: str):
+    """An argparse type: a JSON object, or one line naming ``option``."""
+
+    def parse(text: str) -> dict:
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise ConfigError(f"{option} is not valid JSON ({err})") from None
+        if not isinstance(value, dict):
+            raise ConfigError(f"{option} must be a JSON object")
+        return value
+
+    return parse

@@ -1,0 +1,1 @@
+"""Study-agnostic measurements: divergences and nearest-neighbour search."""

@@ -1,0 +1,21 @@
+# Loss decomposition l* + l~ over checkpoints (Fig 4b).
+
+
+rule biased_loss_decomposition:
+    input:
+        data=biased.DATA,
+        checkpoints=biased_run_checkpoints,
+    output:
+        biased.DECOMPOSITION,
+    log:
+        f"{biased.logs}/loss_decomposition/{biased.MODEL}.log",
+    threads: GPU_THREADS
+    resources:
+        **gpu_job(60),
+    params:
+        spec=biased_decomposition_spec,
+        code=job_code("biased", "loss-decomposition"),
+    shell:
+        "{DIFFGEN} biased loss-decomposition --data {input.data}"
+        " --checkpoints {input.checkpoints} --spec {params.spec:q} --out {output}"
+        " --threads {threads} > {log} 2>&1"

@@ -1,0 +1,40 @@
+# U-turn experiments at reference checkpoints (Fig 5, App. Fig 11).
+
+
+rule biased_uturn:
+    input:
+        data=biased.DATA,
+        checkpoint=biased_reference_checkpoint("fig5"),
+    output:
+        biased.UTURN,
+    log:
+        f"{biased.logs}/uturn/{biased.MODEL}_{{reference}}.log",
+    threads: GPU_THREADS
+    resources:
+        **gpu_job(60),
+    params:
+        spec=biased_uturn_spec("fig5"),
+        code=job_code("biased", "uturn"),
+    shell:
+        "{DIFFGEN} biased uturn --data {input.data} --checkpoint {input.checkpoint}"
+        " --spec {params.spec:q} --out {output} --threads {threads} > {log} 2>&1"
+
+
+rule biased_uturn_random:
+    input:
+        data=biased.DATA,
+        checkpoint=biased_reference_checkpoint("figA11", "test_loss_min"),
+    output:
+        biased.UTURN_RANDOM,
+    log:
+        f"{biased.logs}/uturn_random/{biased.MODEL}.log",
+    threads: GPU_THREADS
+    resources:
+        **gpu_job(60),
+    params:
+        spec=biased_uturn_spec("figA11", ("ks", "empirical_size")),
+        code=job_code("biased", "uturn-random"),
+    shell:
+        "{DIFFGEN} biased uturn-random --data {input.data}"
+        " --checkpoint {input.checkpoint} --spec {params.spec:q} --out {output}"
+        " --threads {threads} > {log} 2>&1"
