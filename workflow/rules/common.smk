@@ -23,7 +23,9 @@ def fail(err):
 # -- config: typed --config overrides, shared keys (each study checks its own) ----
 try:
     for _key, _value in typed_overrides(workflow.config_settings.config_args).items():
-        config[_key] = merge(config.get(_key, {}), _value) if isinstance(_value, dict) else _value
+        config[_key] = (
+            merge(config.get(_key, {}), _value) if isinstance(_value, dict) else _value
+        )
     validate(config, load_schema(WORKFLOW / "schemas" / "config.schema.yaml"))
 except DiffgenError as err:
     fail(err)
@@ -81,7 +83,9 @@ def capped_runtime(minutes):
     """Minutes for one attempt: grows with the attempt, capped by cluster.max_runtime_minutes."""
 
     def runtime(wildcards, attempt):
-        return int(min(config["cluster"]["max_runtime_minutes"], max(10, minutes * attempt)))
+        return int(
+            min(config["cluster"]["max_runtime_minutes"], max(10, minutes * attempt))
+        )
 
     return runtime
 
@@ -113,7 +117,9 @@ class Study:
     def __init__(self, name, title, check, figures, bare_targets=False):
         try:
             section = config.setdefault(name, {})
-            validate(section, load_schema(WORKFLOW / "studies" / name / "schema.yaml"), name)
+            validate(
+                section, load_schema(WORKFLOW / "studies" / name / "schema.yaml"), name
+            )
             check(section)
         except DiffgenError as err:
             fail(err)

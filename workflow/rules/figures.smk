@@ -7,13 +7,23 @@ import json
 from diffgen.core.errors import ConfigError
 
 # Top-level keys are the shared ones and one section per included study.
-_known = sorted({*load_schema(WORKFLOW / "schemas" / "config.schema.yaml")["properties"], *STUDIES})
+_known = sorted(
+    {*load_schema(WORKFLOW / "schemas" / "config.schema.yaml")["properties"], *STUDIES}
+)
 for _key in config:
     if _key not in _known:
-        fail(ConfigError(f"unknown config key '{_key}' (known here: {', '.join(_known)})"))
+        fail(
+            ConfigError(
+                f"unknown config key '{_key}' (known here: {', '.join(_known)})"
+            )
+        )
 for _name in config.get("studies", []):
     if _name not in STUDIES:
-        fail(ConfigError(f"config key 'studies': no study '{_name}' (studies: {', '.join(STUDIES)})"))
+        fail(
+            ConfigError(
+                f"config key 'studies': no study '{_name}' (studies: {', '.join(STUDIES)})"
+            )
+        )
 
 
 def enabled_studies():

@@ -28,14 +28,25 @@ def biased_diffusion_spec():
 
 
 def biased_data_spec():
-    return biased_json({"grammar": biased.config["grammar"], "data": biased.config["data"]})
+    return biased_json(
+        {"grammar": biased.config["grammar"], "data": biased.config["data"]}
+    )
 
 
 def biased_train_spec(n):
     cfg = biased.config
     training = cfg["training"]
-    model = dict(cfg["model"], vocab=cfg["grammar"]["q"], length=2 ** cfg["grammar"]["l"])
-    keys = ("batch_size", "lr", "lr_warm_epochs", "lr_mid", "lr_final", "mixed_precision")
+    model = dict(
+        cfg["model"], vocab=cfg["grammar"]["q"], length=2 ** cfg["grammar"]["l"]
+    )
+    keys = (
+        "batch_size",
+        "lr",
+        "lr_warm_epochs",
+        "lr_mid",
+        "lr_final",
+        "mixed_precision",
+    )
 
     def spec(w):
         return biased_json(
@@ -118,7 +129,11 @@ def biased_sequential_spec(w):
     fig = biased.config["figures"]["fig1b"]
     keys = ("t_fraction", "n_sequences", "ks")
     return biased_json(
-        {**biased_model_spec(w), **biased_evaluation_spec(), **{k: fig[k] for k in keys}}
+        {
+            **biased_model_spec(w),
+            **biased_evaluation_spec(),
+            **{k: fig[k] for k in keys},
+        }
     )
 
 
@@ -154,7 +169,11 @@ def biased_decomposition_spec(w):
     fig = biased.config["figures"]["fig4b"]
     keys = ("t_fraction", "n_sequences")
     return biased_json(
-        {**biased_model_spec(w), **biased_evaluation_spec(), **{k: fig[k] for k in keys}}
+        {
+            **biased_model_spec(w),
+            **biased_evaluation_spec(),
+            **{k: fig[k] for k in keys},
+        }
     )
 
 

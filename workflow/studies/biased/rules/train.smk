@@ -11,7 +11,9 @@ def biased_train_runtime(n):
 
 for biased_run in biased.config["training"]["runs"]:
     biased_size = biased_run["n"]
-    biased_run_dir = f"{biased.results}/train/n{biased_size}/split{{split}}_seed{{seed}}"
+    biased_run_dir = (
+        f"{biased.results}/train/n{biased_size}/split{{split}}_seed{{seed}}"
+    )
 
     rule:
         name:
