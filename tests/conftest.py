@@ -7,9 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
+
+from diffgen.core.config import load_schema, merge, validate
 
 ROOT = Path(__file__).resolve().parents[1]
-SMALL_RESULTS = ROOT / "results" / "small"
+SMALL_RESULTS = ROOT / "results" / "small" / "biased"
 #: What a copy of the workflow needs (results/ and .snakemake/ stay behind).
 WORKFLOW_PARTS = ("Snakefile", "config.yaml", "workflow", "resources", "profiles", "src", "envs")
 
@@ -32,16 +35,36 @@ def snakemake_command() -> list[str]:
     return [sys.executable, "-m", "snakemake"]
 
 
+#: Study 1's controlled-setting figures (the grammar part).
+GRAMMAR_FIGURES = ("fig1b", "fig3b", "fig4a", "fig4b", "fig5", "fig6", "figA11")
+
+
+def workflow_config(*presets: str, study: str | None = None) -> dict:
+    """config.yaml merged with ``presets`` (paths under the repo), checked as the workflow does.
+
+    With ``study``, that study's section is checked too (defaults filled in) and returned.
+    """
+    config = yaml.safe_load((ROOT / "config.yaml").read_text())
+    for preset in presets:
+        config = merge(config, yaml.safe_load((ROOT / preset).read_text()))
+    validate(config, load_schema(ROOT / "workflow" / "schemas" / "config.schema.yaml"))
+    if study is None:
+        return config
+    section = config.setdefault(study, {})
+    validate(section, load_schema(ROOT / "workflow" / "studies" / study / "schema.yaml"), study)
+    return section
+
+
 @pytest.fixture(scope="session")
 def small_preset_results() -> Path:
-    """Run (or bring up to date) `snakemake --profile profiles/small all` in the repo.
+    """Run (or bring up to date) study 1's grammar figures of the small preset in the repo.
 
     Snakemake skips what is already up to date, so this is cheap after the
-    first run. Returns results/small.
+    first run. Returns results/small/biased.
     """
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     result = subprocess.run(
-        [*snakemake_command(), "--profile", "profiles/small", "all"],
+        [*snakemake_command(), "--profile", "profiles/small", *GRAMMAR_FIGURES],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -51,3 +74,17 @@ def small_preset_results() -> Path:
     if result.returncode != 0:
         pytest.fail(f"small preset failed:\n{result.stderr[-4000:]}")
     return SMALL_RESULTS
+
+
+@pytest.fixture(scope="session")
+def tiny_workflow(tmp_path_factory) -> Path:
+    """A copy of the workflow with the tiny Fig 4(a) of tests/tiny.py run and up to date.
+
+    Tests may change it, and must put back what they change.
+    """
+    from tiny import copy_tiny_workflow, run_target, would_rerun
+
+    workdir = copy_tiny_workflow(tmp_path_factory.mktemp("tiny") / "workflow")
+    run_target(workdir, "fig4a")
+    assert would_rerun(workdir) == {}
+    return workdir

@@ -8,25 +8,26 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
-from snakemake.utils import validate
 
-from diffgen.config import check_consistency, check_schema, load_schema
-from diffgen.core.errors import ConfigError
+from diffgen.biased.config import check_consistency
 from diffgen.biased.grammar import build_grammar, sample_pool
 from diffgen.biased.plan import Plan
+from diffgen.core.config import load_schema, typed_overrides, validate
+from diffgen.core.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
-SCHEMA_PATH = ROOT / "workflow" / "schemas" / "config.schema.yaml"
-SCHEMA = load_schema(SCHEMA_PATH)
-PAPER = yaml.safe_load((ROOT / "config.yaml").read_text())
+SHARED_SCHEMA = load_schema(ROOT / "workflow" / "schemas" / "config.schema.yaml")
+SCHEMA = load_schema(ROOT / "workflow" / "studies" / "biased" / "schema.yaml")
+PAPER_FILE = yaml.safe_load((ROOT / "config.yaml").read_text())
+PAPER = PAPER_FILE["biased"]
 
 
-def filled(config):
-    config = copy.deepcopy(config)
-    check_schema(config, SCHEMA)
-    validate(config, schema=str(SCHEMA_PATH))
-    check_consistency(config)
-    return config
+def filled(section):
+    """Study 1's section checked as the workflow checks it, defaults filled in."""
+    section = copy.deepcopy(section)
+    validate(section, SCHEMA, "biased")
+    check_consistency(section)
+    return section
 
 
 def test_paper_config_is_valid_and_defaults_fill_an_empty_config():
@@ -40,16 +41,28 @@ def test_paper_config_is_valid_and_defaults_fill_an_empty_config():
 @pytest.mark.parametrize(
     ("change", "pattern"),
     [
-        (lambda c: c["training"].update(lr="fast"), r"'training\.lr'.*not of type 'number'"),
-        (lambda c: c["training"].update(lrr=1.0), r"unknown config key 'training\.lrr'"),
-        (lambda c: c.update(devise="cpu"), r"unknown config key 'devise'"),
-        (lambda c: c["training"]["runs"][1].update(epochs=-5), r"'training\.runs\[1\]\.epochs'"),
-        (lambda c: c["grammar"].update(q_eff=9), r"'grammar\.q_eff'.*exceeds q=6"),
-        (lambda c: c["model"].update(heads=3), r"'model\.heads'.*does not divide"),
-        (lambda c: c["figures"]["fig4a"].update(sizes=[777]), r"'figures\.fig4a\.sizes'.*777"),
-        (lambda c: c["figures"]["fig5"].update(seeds=40), r"'figures\.fig5\.seeds'"),
-        (lambda c: c["data"].update(n_sequences=1000), r"'data\.n_sequences'"),
-        (lambda c: c.update(device="tpu"), r"'device'"),
+        (
+            lambda c: c["training"].update(lr="fast"),
+            r"'biased\.training\.lr'.*not of type 'number'",
+        ),
+        (lambda c: c["training"].update(lrr=1.0), r"unknown config key 'biased\.training\.lrr'"),
+        (lambda c: c.update(devise="cpu"), r"unknown config key 'biased\.devise'"),
+        (
+            lambda c: c["training"]["runs"][1].update(epochs=-5),
+            r"'biased\.training\.runs\[1\]\.epochs'",
+        ),
+        (lambda c: c["grammar"].update(q_eff=9), r"'biased\.grammar\.q_eff'.*exceeds q=6"),
+        (lambda c: c["model"].update(heads=3), r"'biased\.model\.heads'.*does not divide"),
+        (
+            lambda c: c["figures"]["fig4a"].update(sizes=[777]),
+            r"'biased\.figures\.fig4a\.sizes'.*777",
+        ),
+        (lambda c: c["figures"]["fig5"].update(seeds=40), r"'biased\.figures\.fig5\.seeds'"),
+        (lambda c: c["data"].update(n_sequences=1000), r"'biased\.data\.n_sequences'"),
+        (lambda c: c["diffusion"].update(T=20), r"'biased\.diffusion\.T'.*reaches 1"),
+        (lambda c: c["diffusion"].update(T=10**12), r"'biased\.diffusion\.T'.*more than"),
+        (lambda c: c["diffusion"].update(beta_end=1.5), r"'biased\.diffusion\.beta_end'"),
+        (lambda c: c["diffusion"].update(beta_end=1e-5), r"'biased\.diffusion\.beta_end'.*below"),
     ],
 )
 def test_bad_values_give_one_line_errors_naming_the_key(change, pattern):
@@ -85,26 +98,65 @@ def test_an_imported_pool_too_small_for_the_splits_fails_at_parse_time(tmp_path)
 
     too_many = copy.deepcopy(small)
     too_many["data"]["n_test"] = 300  # 700 training sequences left, 800 needed
-    with pytest.raises(ConfigError, match=r"'data\.import_path'.*need 800 .* holds 700"):
+    with pytest.raises(ConfigError, match=r"'biased\.data\.import_path'.*need 800 .* holds 700"):
         filled(too_many)
     missing = copy.deepcopy(small)
     missing["data"]["import_path"] = str(tmp_path / "nope.npy")
-    with pytest.raises(ConfigError, match=r"'data\.import_path'.*nope\.npy.*does not exist"):
+    with pytest.raises(
+        ConfigError, match=r"'biased\.data\.import_path'.*nope\.npy.*does not exist"
+    ):
         filled(missing)
+
+
+def _dry_run(*args):
+    return subprocess.run(
+        ["snakemake", "-n", *args], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+
+
+def _only_line(result):
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    return lines[0]
 
 
 def test_snakemake_reports_a_bad_config_on_one_line(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("training:\n  batch_size: zero\n")
-    result = subprocess.run(
-        ["snakemake", "-n", "fig4a", "--configfile", str(bad)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
+    bad.write_text("biased:\n  training:\n    batch_size: zero\n")
+    assert _only_line(_dry_run("fig4a", "--configfile", str(bad))) == (
+        "diffgen: config key 'biased.training.batch_size': 'zero' is not of type 'integer'"
     )
-    assert result.returncode != 0
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert lines == ["diffgen: config key 'training.batch_size': 'zero' is not of type 'integer'"]
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("devise=cpu", "unknown config key 'devise'"),
+        ("studies=[biased, nope]", "config key 'studies': no study 'nope'"),
+        ("biased={training: {seeds: zero}}", "'biased.training.seeds': 'zero' is not of type"),
+        ("biased={diffusion: {T: 5}}", "'biased.diffusion.T': with T=5"),
+        ("biased={training: {seeds: [}", "--config biased:"),
+    ],
+)
+def test_bad_command_line_overrides_are_one_line(override, message):
+    assert message in _only_line(_dry_run("fig4a", "--config", override))
+
+
+def test_nested_command_line_overrides_keep_their_types():
+    """`--config biased='{training: {seeds: 2}}'` is an int, not the string '2'."""
+    overrides = typed_overrides(["biased={training: {seeds: 2, lr: 1e-3}, diffusion: {T: 50}}"])
+    assert overrides == {"biased": {"training": {"seeds": 2, "lr": 0.001}, "diffusion": {"T": 50}}}
+    result = _dry_run("fig4a", "--config", "biased={figures: {fig4a: {seeds: 3}}}")
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"biased_train_n12000\s+3\b", result.stdout), result.stdout[-2000:]
+
+
+def test_shared_keys_take_their_defaults():
+    shared = {}
+    validate(shared, SHARED_SCHEMA)
+    assert shared["results"] == "results" and shared["device"] == "auto"
+    assert shared["threads"] == {"gpu_job": 4, "cpu_job": 2}
 
 
 def test_plan_of_the_paper():
@@ -138,11 +190,15 @@ def _job_counts(target):
 
 def test_paper_scale_dry_run_lists_the_paper_jobs():
     counts = _job_counts("fig4a")
-    assert counts["train_n12000"] == 15
-    assert counts["sample_bank"] == 15 * 25
-    assert counts["nn_divergence"] == 15 and counts["test_loss"] == 15
+    assert counts["biased_train_n12000"] == 15
+    assert counts["biased_sample_bank"] == 15 * 25
+    assert counts["biased_nn_divergence"] == 15 and counts["biased_test_loss"] == 15
     fig6 = _job_counts("fig6")
-    assert fig6["train_n5000"] == fig6["train_n12000"] == fig6["train_n70000"] == 18
-    assert fig6["sample_split"] == 3 * 6 and fig6["sequential"] == 45
+    trainings = [fig6[f"biased_train_n{n}"] for n in (5000, 12000, 70000)]
+    assert trainings == [18, 18, 18]
+    assert fig6["biased_sample_split"] == 3 * 6 and fig6["biased_sequential"] == 45
     fig3b = _job_counts("fig3b")
-    assert fig3b["reference_epochs"] == 3 and fig3b["score_divergence"] == 15
+    assert fig3b["biased_reference_epochs"] == 3 and fig3b["biased_score_divergence"] == 15
+    alias = _job_counts("biased_fig4a")
+    assert alias.pop("biased_fig4a") == counts.pop("fig4a") == 1
+    assert alias == counts

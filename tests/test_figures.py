@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from diffgen.biased.registry import FIGURES
 from diffgen.core.errors import InputFileError
-from diffgen.figures import PLOTTERS
 from diffgen.core.figures.style import PNG_DPI
+from diffgen.core.registry import resolve
 
 STYLE = Path(__file__).resolve().parents[1] / "resources" / "style" / "diffgen.mplstyle"
 SIZES = (5_000, 12_000)
@@ -192,12 +193,13 @@ def png_size(path: Path) -> tuple[int, int]:
 
 def render(name: str, table: pd.DataFrame, directory: Path, style=STYLE) -> tuple[Path, Path]:
     pdf, png = directory / f"{name}.pdf", directory / f"{name}.png"
-    PLOTTERS[name](table, str(pdf), str(png), None if style is None else str(style))
+    plot = resolve(FIGURES[name].plot)
+    plot(table, str(pdf), str(png), None if style is None else str(style))
     return pdf, png
 
 
 def test_every_table_has_a_plotter():
-    assert set(PLOTTERS) == set(TABLES)
+    assert set(FIGURES) == set(TABLES)
 
 
 def single_case(name: str) -> pd.DataFrame:

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from diffgen.biased import dataset
-from diffgen.core.errors import ConfigError, InputFileError
 from diffgen.biased.grammar import build_grammar, sample_pool, sample_trees, tree_is_valid
+from diffgen.core.errors import ConfigError, InputFileError
 
 
 def test_transition_tensor_follows_the_partition_rule():

@@ -9,19 +9,20 @@ import torch
 import torch.nn.functional as F
 
 from diffgen.biased import tables
-from diffgen.biased.oracle import BPDenoiser
 from diffgen.biased.evaluation import fixed_noisy_batch
 from diffgen.biased.grammar import build_grammar, sample_pool
+from diffgen.biased.metrics.loss_decomposition import decompose
+from diffgen.biased.metrics.uturn import overlap, overlap_ratio, uturn_overlaps
+from diffgen.biased.oracle import BPDenoiser
+from diffgen.core.diffusion.gaussian import linear_schedule
 from diffgen.core.metrics.divergence import (
     distance_histogram,
     histogram_kl,
     mean_se,
     positionwise_kl,
 )
-from diffgen.biased.metrics.loss_decomposition import decompose
 from diffgen.core.metrics.nearest import hamming_nearest
-from diffgen.biased.metrics.uturn import overlap, overlap_ratio, uturn_overlaps
-from diffgen.core.diffusion.gaussian import linear_schedule
+from diffgen.core.tables import minimum_at
 
 
 def test_hamming_nearest_on_a_crafted_set():
@@ -106,13 +107,13 @@ def test_mean_se_and_reference_minimum():
         "n": [10] * 6, "split": [0, 0, 0, 1, 1, 1], "seed": [0, 0, 0, 1, 1, 1],
         "epoch": [1, 2, 3, 1, 2, 3], "test_loss": [3.0, 1.0, 2.0, 3.0, 2.0, 1.5],
     })  # fmt: skip
-    assert tables.minimum_epoch(loss, "test_loss", ["n", "split", "seed"]) == 2
+    assert minimum_at(loss, "test_loss", ["n", "split", "seed"]) == 2
     # An epoch missing for one model is not a candidate.
     partial = loss[~((loss.seed == 1) & (loss.epoch == 2))]
-    assert tables.minimum_epoch(partial, "test_loss", ["n", "split", "seed"]) == 3
+    assert minimum_at(partial, "test_loss", ["n", "split", "seed"]) == 3
 
 
-def test_fig4a_table_averages_over_seeds():
+def test_fig4a_table_averages_over_seeds(tmp_path):
     nn = pd.DataFrame(
         {"n": [5, 5], "split": [0, 1], "seed": [0, 1], "epoch": [7, 7], "nn_kl": [1.0, 3.0]}
     )
@@ -126,7 +127,10 @@ def test_fig4a_table_averages_over_seeds():
             "train_loss": [1.0, 1.0],
         }
     )
-    table = tables.fig4a(nn, loss)
+    nn.to_csv(tmp_path / "nn.csv", index=False)
+    loss.to_csv(tmp_path / "loss.csv", index=False)
+    inputs = {"nn": [str(tmp_path / "nn.csv")], "loss": [str(tmp_path / "loss.csv")]}
+    table = tables.fig4a(inputs, {})
     row = table.iloc[0]
     assert row["nn_kl_mean"] == 2.0 and row["nn_kl_se"] == pytest.approx(1.0)
     assert row["n_seeds"] == 2 and row["test_loss_se"] == 0.0

@@ -28,15 +28,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
-import yaml
-from conftest import ROOT, snakemake_command
+from conftest import GRAMMAR_FIGURES as FIGURES
+from conftest import ROOT, snakemake_command, workflow_config
 from PIL import Image, ImageStat
 
 from diffgen import __version__
 
 pytestmark = pytest.mark.slow
 
-FIGURES = ("fig1b", "fig3b", "fig4a", "fig4b", "fig5", "fig6", "figA11")
 CATEGORY = "Study 1: biased generalization"
 
 CHROMIUM = next(
@@ -189,22 +188,12 @@ return out;
 
 
 def small_config() -> dict:
-    """config.yaml with the small preset on top (mappings merged, the rest replaced)."""
-
-    def merge(base: dict, top: dict) -> dict:
-        for key, value in top.items():
-            if isinstance(value, dict) and isinstance(base.get(key), dict):
-                merge(base[key], value)
-            else:
-                base[key] = value
-        return base
-
-    config = yaml.safe_load((ROOT / "config.yaml").read_text())
-    return merge(config, yaml.safe_load((ROOT / "resources/presets/small.yaml").read_text()))
+    """config.yaml with the small preset on top, shared keys checked."""
+    return workflow_config("resources/presets/small.yaml")
 
 
 def make_report(path: Path) -> Path:
-    command = [*snakemake_command(), "--profile", "profiles/small", "all", "--report", str(path)]
+    command = [*snakemake_command(), "--profile", "profiles/small", *FIGURES, "--report", str(path)]
     result = subprocess.run(
         command, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False
     )
@@ -299,7 +288,7 @@ def check_report(browser: Browser, report: Path, screenshots: Path, name: str) -
     text = browser.script("return document.body.innerText")
     assert f"results under {config['results']}" in text
     assert "Sizes and seeds per figure" in text
-    for run in config["training"]["runs"]:
+    for run in config["biased"]["training"]["runs"]:
         assert f"{run['n']}: {run['epochs']}" in text
     assert f"run with diffgen {__version__}" in text
     front = browser.screenshot()

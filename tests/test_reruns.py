@@ -20,128 +20,29 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import torch
 import yaml
-from conftest import ROOT, copy_workflow, snakemake_command
+from conftest import ROOT
+from tiny import (
+    CHECKPOINTS,
+    CONFIGS,
+    DOWNSTREAM_OF_TRAINING,
+    EPOCHS,
+    FROM_NN_DIVERGENCE,
+    PLOT_ONLY,
+    SLOW_TIMEOUT,
+    SRC,
+    TRAINING,
+    copy_tiny_workflow,
+    dry_run,
+    parse_job_counts,
+    run_target,
+    snakemake,
+    would_rerun,
+)
 
 from diffgen.core.fingerprint import closure, code_fingerprint
-
-CONFIGS = ("config.yaml", "resources/presets/small.yaml", "tiny.yaml")
-
-#: Fig 4(a) of the small preset, smaller still: one size, 2 seeds, 3 checkpoints.
-SEEDS, EPOCHS, CHECKPOINTS = 2, 40, (5, 14, 40)
-TINY = {
-    "results": "results/tiny",
-    "data": {"n_sequences": 1024, "n_test": 512},
-    "training": {
-        "seeds": SEEDS,
-        "n_checkpoints": len(CHECKPOINTS),
-        "first_checkpoint": CHECKPOINTS[0],
-        "runs": [{"n": 64, "epochs": EPOCHS}],
-    },
-    "evaluation": {"loss_sequences": 128},
-    "sample_split": {"pairs": 1},
-    "figures": {
-        **{
-            name: {"sizes": [64], "seeds": SEEDS}
-            for name in ("fig1b", "fig3b", "fig4b", "fig5", "fig6", "figA11")
-        },
-        "fig4a": {"sizes": [64], "seeds": SEEDS, "n_samples": 256},
-    },
-}
-
-#: Jobs of the tiny `fig4a` target, by rule.
-TRAINING = {"train_n64": SEEDS}
-DOWNSTREAM_OF_TRAINING = {
-    "test_loss": SEEDS,
-    "sample_bank": SEEDS * len(CHECKPOINTS),
-    "nn_divergence": SEEDS,
-    "figure_table": 1,
-    "plot_fig4a": 1,
-    "fig4a": 1,
-}
-FROM_NN_DIVERGENCE = {"nn_divergence": SEEDS, "figure_table": 1, "plot_fig4a": 1, "fig4a": 1}
-PLOT_ONLY = {"plot_fig4a": 1, "fig4a": 1}
-
-SLOW_TIMEOUT = 1800  # seconds for a run (other jobs may share the CPUs)
-DRY_TIMEOUT = 600
-
-
-# -- helpers ------------------------------------------------------------------
-
-
-def copy_tiny_workflow(destination: Path) -> Path:
-    """A copy of the workflow (sources only) with the tiny config next to it."""
-    copy_workflow(destination)
-    (destination / "tiny.yaml").write_text(yaml.safe_dump(TINY))
-    return destination
-
-
-def snakemake(
-    workdir: Path, *args: str, configs=CONFIGS, env=None, timeout=DRY_TIMEOUT
-) -> subprocess.CompletedProcess:
-    """``snakemake <args> --profile profiles/small --configfile <configs>`` in ``workdir``."""
-    command = [
-        *snakemake_command(),
-        *args,
-        "--profile",
-        "profiles/small",
-        "--cores",
-        "2",
-        "--configfile",
-        *configs,
-    ]
-    environment = dict(os.environ, PYTHONUNBUFFERED="1", **(env or {}))
-    return subprocess.run(
-        command,
-        cwd=workdir,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-
-
-def run_target(workdir: Path, *args: str, env=None) -> subprocess.CompletedProcess:
-    """Run ``snakemake <args>`` (targets first) and fail the test if it fails."""
-    result = snakemake(workdir, *args, env=env, timeout=SLOW_TIMEOUT)
-    if result.returncode != 0:
-        output = result.stdout[-3000:] + result.stderr[-6000:]
-        pytest.fail(f"snakemake {' '.join(args)} failed in {workdir}:\n{output}")
-    return result
-
-
-def parse_job_counts(output: str) -> dict[str, int]:
-    """Jobs per rule from Snakemake's "Job stats" table ({} if nothing is to be done)."""
-    if "Nothing to be done" in output:
-        return {}
-    lines = output.splitlines()
-    try:
-        start = next(i for i, line in enumerate(lines) if line.strip() == "Job stats:")
-    except StopIteration:
-        raise AssertionError(f"no job stats in snakemake output:\n{output[-4000:]}") from None
-    rows = iter(lines[start + 1 :])
-    for line in rows:  # header ("job count"), then a rule of dashes
-        if re.fullmatch(r"-+\s+-+", line.strip()):
-            break
-    counts: dict[str, int] = {}
-    for line in rows:
-        fields = line.split()
-        if len(fields) != 2 or fields[0] == "total":
-            break
-        counts[fields[0]] = int(fields[1])
-    return counts
-
-
-def dry_run(workdir: Path, *targets: str, configs=CONFIGS) -> tuple[dict[str, int], str]:
-    """Jobs per rule that ``snakemake --dry-run <targets>`` would run now, and its output."""
-    targets = targets or ("fig4a",)
-    result = snakemake(workdir, *targets, "--dry-run", "--quiet", "rules", configs=configs)
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    return parse_job_counts(result.stdout), result.stdout
-
-
-def would_rerun(workdir: Path, *targets: str, configs=CONFIGS) -> dict[str, int]:
-    return dry_run(workdir, *targets, configs=configs)[0]
+from diffgen.core.torchio import load_torch
 
 
 def params_changed(output: str) -> set[str]:
@@ -191,37 +92,60 @@ def package_copy(tmp_path: Path) -> Path:
     return Path(shutil.copytree(ROOT / "src" / "diffgen", tmp_path / "diffgen", ignore=ignore))
 
 
-NN_JOB = ("diffgen.cli.nn",)
-PLOT_JOB = ("diffgen.cli.plot", "diffgen.figures.fig4a")
-PLOT_EXCLUDE = ("diffgen.figures",)
+NN_JOB = ("diffgen.biased.jobs.nn_divergence",)
+PLOT_JOB = ("diffgen.core.jobs.plot", "diffgen.biased.figures.fig4a")
+NEAREST = ("core", "metrics", "nearest.py")
 
 
 def test_fingerprint_reads_the_given_root_not_the_installed_package(package_copy):
     main_root = ROOT / "src" / "diffgen"
     same = code_fingerprint(*NN_JOB, root=package_copy)
     assert same == code_fingerprint(*NN_JOB, root=main_root), "paths must not enter the hash"
-    nearest = package_copy / "metrics" / "nearest.py"
+    nearest = package_copy.joinpath(*NEAREST)
     nearest.write_text(add_function(nearest.read_text()))
     assert code_fingerprint(*NN_JOB, root=package_copy) != same
     assert code_fingerprint(*NN_JOB, root=main_root) == same
-    plot = code_fingerprint(*PLOT_JOB, exclude=PLOT_EXCLUDE, root=package_copy)
-    assert plot == code_fingerprint(*PLOT_JOB, exclude=PLOT_EXCLUDE, root=main_root)
+    plot = code_fingerprint(*PLOT_JOB, root=package_copy)
+    assert plot == code_fingerprint(*PLOT_JOB, root=main_root)
 
 
 def test_comments_docstrings_and_formatting_are_not_changes(package_copy):
     before = code_fingerprint(*NN_JOB, root=package_copy)
-    nearest = package_copy / "metrics" / "nearest.py"
+    nearest = package_copy.joinpath(*NEAREST)
     nearest.write_text(edit_module_docstring(add_comment_and_blank_lines(nearest.read_text())))
     assert code_fingerprint(*NN_JOB, root=package_copy) == before
 
 
 def test_closure_follows_imports_and_exclude():
     nn = closure(list(NN_JOB))
-    assert "diffgen.metrics.nearest" in nn
-    assert not any(name.startswith("diffgen.figures") for name in nn)
-    plot = closure(list(PLOT_JOB), PLOT_EXCLUDE)
-    assert "diffgen.figures.fig4a" in plot
-    assert "diffgen.figures.fig1b" not in plot  # other figures are not this plot's code
+    assert "diffgen.core.metrics.nearest" in nn
+    assert not any(name.startswith("diffgen.biased.figures") for name in nn)
+    plot = closure(list(PLOT_JOB))
+    assert "diffgen.biased.figures.fig4a" in plot
+    assert "diffgen.biased.figures.fig1b" not in plot  # other figures are not this plot's code
+    assert "diffgen.biased.figures.fig4a" not in closure(
+        list(PLOT_JOB), ("diffgen.biased.figures.fig4a",)
+    )
+
+
+def _closure(kind):
+    return set(closure([f"diffgen.biased.jobs.{kind}"]))
+
+
+def test_each_job_depends_only_on_the_code_it_runs():
+    """No job's closure holds the version, the CLI dispatcher or another job kind; BP only
+    where BP runs; the network not in the initial noise."""
+    kinds = [p.stem for p in ROOT.joinpath(*SRC, "biased", "jobs").glob("[!_]*.py")]
+    for kind in kinds:
+        modules = _closure(kind)
+        assert "diffgen" not in modules and "diffgen.cli" not in modules, kind
+        others = {f"diffgen.biased.jobs.{k}" for k in kinds if k != kind}
+        assert not modules & others, (kind, modules & others)
+    for kind in ("sample", "initial_noise", "loss", "nn_divergence", "train", "data"):
+        assert "diffgen.biased.bp" not in _closure(kind), kind
+    assert "diffgen.biased.network" not in _closure("initial_noise")
+    for kind in ("sequential", "score_divergence", "loss_decomposition", "uturn"):
+        assert "diffgen.biased.bp" in _closure(kind), kind
 
 
 def test_fingerprint_cli_takes_a_root(package_copy):
@@ -230,7 +154,7 @@ def test_fingerprint_cli_takes_a_root(package_copy):
         [*command, "--root", str(package_copy)], capture_output=True, text=True, check=True
     ).stdout.split()
     assert shown[0] == code_fingerprint(*NN_JOB, root=package_copy)
-    assert "diffgen.metrics.nearest" in shown[1:]
+    assert "diffgen.core.metrics.nearest" in shown[1:]
     bad = subprocess.run(
         [*command, "--root", str(package_copy.parent)], capture_output=True, text=True
     )
@@ -241,10 +165,10 @@ def test_fingerprint_cli_takes_a_root(package_copy):
 def test_dry_run_parsers():
     output = (
         "Building DAG of jobs...\nJob stats:\njob              count\n"
-        "-------------  -------\nnn_divergence        2\nplot_fig4a           1\n"
+        "-------------  -------\nbiased_nn_divergence        2\nbiased_plot_fig4a   1\n"
         "total                3\n\nReasons:\n"
     )
-    assert parse_job_counts(output) == {"nn_divergence": 2, "plot_fig4a": 1}
+    assert parse_job_counts(output) == {"biased_nn_divergence": 2, "biased_plot_fig4a": 1}
     assert parse_job_counts("Nothing to be done (all requested files are present).") == {}
     reasons = (
         "Reasons:\n    input files updated by another job:\n        fig4a, plot_fig4a\n"
@@ -256,53 +180,88 @@ def test_dry_run_parsers():
 # -- the workflow: edits in a copy, then a dry run (slow) ---------------------
 
 
-@pytest.fixture(scope="module")
-def tiny_workflow(tmp_path_factory) -> Path:
-    """A copy of the workflow with the tiny Fig 4(a) run and up to date."""
-    workdir = copy_tiny_workflow(tmp_path_factory.mktemp("reruns") / "workflow")
-    run_target(workdir, "fig4a")
-    assert would_rerun(workdir) == {}
-    return workdir
-
-
 @pytest.mark.slow
 def test_figure_module_edit_reruns_only_its_plot(tiny_workflow):
-    with edited(tiny_workflow / "src/diffgen/figures/fig4a.py", add_function):
+    with edited(tiny_workflow / "src/diffgen/biased/figures/fig4a.py", add_function):
         counts, output = dry_run(tiny_workflow)
     assert counts == PLOT_ONLY
-    assert params_changed(output) == {"plot_fig4a"}  # the code param is the cause
+    assert params_changed(output) == {"biased_plot_fig4a"}  # the code param is the cause
     assert would_rerun(tiny_workflow) == {}
 
 
 @pytest.mark.slow
 def test_metric_edit_reruns_the_measurement_table_and_plot(tiny_workflow):
-    with edited(tiny_workflow / "src/diffgen/metrics/nearest.py", add_function):
+    with edited(tiny_workflow.joinpath(*SRC, *NEAREST), add_function):
         counts, output = dry_run(tiny_workflow)
     assert counts == FROM_NN_DIVERGENCE  # no training, no sampling
-    assert params_changed(output) == {"nn_divergence"}
+    assert params_changed(output) == {"biased_nn_divergence"}
 
 
 @pytest.mark.slow
 def test_network_edit_reruns_training_and_everything_downstream(tiny_workflow):
-    with edited(tiny_workflow / "src/diffgen/network.py", add_function):
+    with edited(tiny_workflow / "src/diffgen/biased/network.py", add_function):
         counts, output = dry_run(tiny_workflow)
     # Jobs already due to updated inputs need not be listed under a params change.
-    assert "train_n64" in params_changed(output)
-    # initial_noise shares its CLI module (diffgen.cli.sample, which imports the
-    # sampler and so the network) with sampling; it may rerun too, harmlessly.
-    counts.pop("initial_noise", None)
-    assert counts == {**TRAINING, **DOWNSTREAM_OF_TRAINING}
-    assert "grammar_data" not in counts
+    assert "biased_train_n64" in params_changed(output)
+    assert counts == {**TRAINING, **DOWNSTREAM_OF_TRAINING}  # not the data, not x_T
+
+
+@pytest.mark.slow
+def test_edits_outside_a_jobs_code_rerun_nothing(tiny_workflow):
+    """A new version, a new job kind, an edit of BP (fig4a's jobs never run BP)."""
+    src = tiny_workflow.joinpath(*SRC)
+    probe = src / "biased" / "jobs" / "probe.py"
+    probe.write_text('"""A new job kind."""\n\n\ndef add_arguments(parser):\n    pass\n\n\n'
+                     "def run(args):\n    pass\n")  # fmt: skip
+    try:
+        with (
+            edited(
+                src / "__init__.py",
+                lambda t: re.sub(r'__version__ = ".*"', '__version__ = "99.0"', t),
+            ),
+            edited(src / "biased" / "bp.py", add_function),
+        ):
+            assert would_rerun(tiny_workflow) == {}
+    finally:
+        probe.unlink()
+
+
+PROBE_STUDY = {
+    "workflow/studies/probe/schema.yaml": "type: object\nadditionalProperties: false\n",
+    "workflow/studies/probe/study.smk": (
+        'probe = Study("probe", "Probe study", check=lambda section: None, figures={})\n\n\n'
+        'rule probe_make:\n    output:\n        f"{probe.results}/data.txt",\n'
+        '    log:\n        f"{probe.logs}/data.log",\n'
+        '    shell:\n        "echo probe > {output} 2> {log}"\n'
+    ),
+}
+
+
+@pytest.mark.slow
+def test_adding_a_study_reruns_nothing_of_another(tiny_workflow):
+    """A new study folder and its include line: the DAG of study 1 is unchanged."""
+    for name, text in PROBE_STUDY.items():
+        (tiny_workflow / name).parent.mkdir(parents=True, exist_ok=True)
+        (tiny_workflow / name).write_text(text)
+    include = 'include: "workflow/studies/biased/study.smk"\n'
+    try:
+        with edited(tiny_workflow / "Snakefile", lambda t: t.replace(
+            include, include + 'include: "workflow/studies/probe/study.smk"\n'
+        )):  # fmt: skip
+            assert would_rerun(tiny_workflow, "fig4a", "biased_fig4a") == {}
+            assert would_rerun(tiny_workflow, "probe_make") == {"probe_make": 1}
+    finally:
+        shutil.rmtree(tiny_workflow / "workflow" / "studies" / "probe")
 
 
 @pytest.mark.slow
 def test_comment_docstring_and_formatting_edits_rerun_nothing(tiny_workflow):
-    src = tiny_workflow / "src" / "diffgen"
+    src = tiny_workflow.joinpath(*SRC)
     with (
-        edited(src / "network.py", add_comment_and_blank_lines),
-        edited(src / "training.py", edit_module_docstring),
-        edited(src / "metrics" / "nearest.py", add_comment_and_blank_lines),
-        edited(src / "figures" / "fig4a.py", edit_module_docstring),
+        edited(src / "biased" / "network.py", add_comment_and_blank_lines),
+        edited(src / "biased" / "training.py", edit_module_docstring),
+        edited(src.joinpath(*NEAREST), add_comment_and_blank_lines),
+        edited(src / "biased" / "figures" / "fig4a.py", edit_module_docstring),
     ):
         assert would_rerun(tiny_workflow) == {}
 
@@ -310,10 +269,10 @@ def test_comment_docstring_and_formatting_edits_rerun_nothing(tiny_workflow):
 @pytest.mark.slow
 def test_a_result_config_value_reruns_exactly_its_jobs(tiny_workflow):
     extra = tiny_workflow / "kl_floor.yaml"
-    extra.write_text(yaml.safe_dump({"figures": {"fig4a": {"kl_floor": 1.0e-6}}}))
+    extra.write_text(yaml.safe_dump({"biased": {"figures": {"fig4a": {"kl_floor": 1.0e-6}}}}))
     counts, output = dry_run(tiny_workflow, configs=(*CONFIGS, extra.name))
     assert counts == FROM_NN_DIVERGENCE
-    assert params_changed(output) == {"nn_divergence"}
+    assert params_changed(output) == {"biased_nn_divergence"}
 
 
 @pytest.mark.slow
@@ -323,7 +282,9 @@ def test_runtime_settings_rerun_nothing(tiny_workflow):
         "device": "auto",
         "compile": "off",
         "threads": {"gpu_job": 2, "cpu_job": 2},
-        "training": {"resume_every_seconds": 99},
+        "resume_every_seconds": 99,
+        "cluster": {"max_runtime_minutes": 99},
+        "biased": {"cluster": {"train_sequences_per_minute": 1234}},
     }
     extra.write_text(yaml.safe_dump(runtime))
     assert would_rerun(tiny_workflow, configs=(*CONFIGS, extra.name)) == {}
@@ -332,10 +293,10 @@ def test_runtime_settings_rerun_nothing(tiny_workflow):
 # -- the between-workflow output cache (slow) ---------------------------------
 
 #: The sample banks of one model: grammar_data -> train_n64 (split 0) -> sample_bank.
-RUN = "results/tiny/train/n64/split0_seed0"
-BANKS = tuple(f"results/tiny/samples/n64/split0_seed0/epoch{e}.h5" for e in CHECKPOINTS)
+RUN = "results/tiny/biased/train/n64/split0_seed0"
+BANKS = tuple(f"results/tiny/biased/samples/n64/split0_seed0/epoch{e}.h5" for e in CHECKPOINTS)
 CACHED_OUTPUTS = (
-    "results/tiny/data/grammar.h5",
+    "results/tiny/biased/data/grammar.h5",
     *(f"{RUN}/epoch{e}.pt" for e in CHECKPOINTS),
     f"{RUN}/train_log.csv",
     *BANKS,
@@ -375,3 +336,28 @@ def test_output_cache_is_shared_between_workflow_copies(tmp_path):
     assert "Moving output file" not in log  # nothing was computed again
     # Jobs served from the cache are recorded: the second copy is up to date.
     assert would_rerun(second, *BANKS) == {}
+
+
+@pytest.mark.slow
+def test_new_training_data_retrains_to_other_weights(tiny_workflow):
+    """A real rerun: another data seed reruns training, which must not reuse the old run."""
+    checkpoint = tiny_workflow / RUN / f"epoch{EPOCHS}.pt"
+    before = load_torch(checkpoint)["model"]
+    extra = tiny_workflow / "data_seed.yaml"
+    extra.write_text(yaml.safe_dump({"biased": {"data": {"seed": 1}}}))
+    configs = (*CONFIGS, extra.name)
+    counts = would_rerun(tiny_workflow, str(checkpoint.relative_to(tiny_workflow)), configs=configs)
+    assert counts.get("biased_train_n64") == 1 and counts.get("biased_grammar_data") == 1
+    try:
+        result = snakemake(
+            tiny_workflow, str(checkpoint.relative_to(tiny_workflow)), configs=configs,
+            timeout=SLOW_TIMEOUT,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr[-4000:]
+        log = (tiny_workflow / "results/tiny/logs/biased/train/n64/split0_seed0.log").read_text()
+        assert "already trained" not in log and "belongs to another run, data or code" in log
+        after = load_torch(checkpoint)["model"]
+        assert any(not torch.equal(before[key], after[key]) for key in before)
+    finally:
+        # Back to the tiny config's data for the tests that share this workflow.
+        run_target(tiny_workflow, "fig4a")

@@ -5,12 +5,12 @@ import torch
 import torch.nn.functional as F
 
 from diffgen.biased.denoisers import EmpiricalDenoiser, PriorDenoiser
-from diffgen.biased.oracle import BPDenoiser
 from diffgen.biased.grammar import build_grammar, sample_pool, tree_is_valid
 from diffgen.biased.metrics.uturn import overlap
+from diffgen.biased.oracle import BPDenoiser
 from diffgen.biased.sampler import noise_to, reverse_sample
-from diffgen.core.seeding import initial_noise, seeded_noise
 from diffgen.core.diffusion.gaussian import linear_schedule, posterior_mean_std
+from diffgen.core.seeding import initial_noise, seeded_noise
 
 GRAMMAR = build_grammar(6, 4, 1.0, 4, seed=0)
 SCHEDULE = linear_schedule(100)

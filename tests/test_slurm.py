@@ -33,13 +33,14 @@ from diffgen.core.torchio import load_torch
 
 pytestmark = pytest.mark.slurm
 
-SMALL = "results/small"
+SMALL = "results/small/biased"
+SMALL_LOGS = "results/small/logs/biased"
 #: two fake GPUs: the small preset's two trainings run side by side, as locally
 CLUSTER_ENV = {"DIFFGEN_SLURM_GPUS": "2"}
 SLURM_LIMIT_S = 900
-GPU_RULES = ("train_n64", "test_loss")
-CPU_RULES = ("grammar_data", "nn_divergence")
-LOCAL_RULES = ("initial_noise", "figure_table", "plot_fig4a", "fig4a")
+GPU_RULES = ("biased_train_n64", "biased_test_loss")
+CPU_RULES = ("biased_grammar_data", "biased_nn_divergence")
+LOCAL_RULES = ("biased_initial_noise", "biased_table_fig4a", "biased_plot_fig4a", "fig4a")
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +122,10 @@ def test_real_profile_places_jobs_with_its_partition_file(slurm_cluster, linked_
         "--slurm-init-seconds-before-status-checks", "2",
         "--latency-wait", "5",
     ]  # fmt: skip
-    for profile, extra in (("slurm", []), ("profiles/slurm", ["--forcerun", "grammar_data"])):
+    for profile, extra in (
+        ("slurm", []),
+        ("profiles/slurm", ["--forcerun", "biased_grammar_data"]),
+    ):
         with JobWatcher(workdir) as watcher:
             run = snakemake(
                 workdir,
@@ -131,7 +135,7 @@ def test_real_profile_places_jobs_with_its_partition_file(slurm_cluster, linked_
                 **env,
             )
         assert run.returncode == 0, run.tail()
-        assert "Auto-selected partition 'cpu' for job grammar_data" in run.output, run.tail()
+        assert "Auto-selected partition 'cpu' for job biased_grammar_data" in run.output, run.tail()
         assert [j["Partition"] for j in watcher.jobs.values()] == ["cpu"], watcher.jobs
 
 
@@ -165,10 +169,10 @@ def test_fig4a_through_slurm_matches_local_run(slurm_cluster, tmp_path_factory, 
         *GPU_RULES,
         *CPU_RULES,
     }, by_rule
-    assert len(by_rule["train_n64"]) == len(by_rule["test_loss"]) == 2
-    assert len(by_rule["nn_divergence"]) == 2 and len(by_rule["grammar_data"]) == 1
+    assert len(by_rule["biased_train_n64"]) == len(by_rule["biased_test_loss"]) == 2
+    assert len(by_rule["biased_nn_divergence"]) == 2 and len(by_rule["biased_grammar_data"]) == 1
     # The 14 sample banks (2 runs x 7 checkpoints) ran inside fewer SLURM jobs.
-    banks = sum(len(re.findall(r"^rule sample_bank:", logs[j].text, re.M)) for j in groups)
+    banks = sum(len(re.findall(r"^rule biased_sample_bank:", logs[j].text, re.M)) for j in groups)
     assert banks == 14 and 1 <= len(groups) < banks, (banks, by_rule)
     # Cheap rules ran on the submitting host, never as SLURM jobs.
     for rule in LOCAL_RULES:
@@ -225,13 +229,11 @@ def test_fig4a_through_slurm_matches_local_run(slurm_cluster, tmp_path_factory, 
 #: SLURM attempt holds, so 3 attempts, and a first one cut even on a 2x faster machine.
 EPOCHS = 10_000
 TIME_LIMIT_CONFIG = {
-    "training": {
-        "resume_every_seconds": 5,
-        "runs": [{"n": 64, "epochs": EPOCHS}, {"n": 256, "epochs": 500}],
-    }
+    "resume_every_seconds": 5,
+    "biased": {"training": {"runs": [{"n": 64, "epochs": EPOCHS}, {"n": 256, "epochs": 500}]}},
 }
 RUN_DIR = f"{SMALL}/train/n64/split0_seed0"
-RULE_LOG = f"{SMALL}/logs/train/n64/split0_seed0.log"
+RULE_LOG = f"{SMALL_LOGS}/train/n64/split0_seed0.log"
 
 
 def test_training_cut_by_time_limit_resumes_bit_exactly(slurm_cluster, tmp_path_factory, capsys):
@@ -254,7 +256,7 @@ def test_training_cut_by_time_limit_resumes_bit_exactly(slurm_cluster, tmp_path_
             target,  # first: --configfile takes every argument up to the next option
             "--profile", "profiles/slurm-test",
             "--configfile", *configs,
-            "--set-resources", "train_n64:runtime=1",  # 1 minute per attempt
+            "--set-resources", "biased_train_n64:runtime=1",  # 1 minute per attempt
             "--retries", "6",
         ]  # fmt: skip
         run = snakemake(
@@ -269,7 +271,8 @@ def test_training_cut_by_time_limit_resumes_bit_exactly(slurm_cluster, tmp_path_
 
     trainings = watcher.jobs.items()
     attempts = sorted(
-        (j for j, r in trainings if rule_of_comment(r.get("Comment", "")) == "train_n64"), key=int
+        (j for j, r in trainings if rule_of_comment(r.get("Comment", "")) == "biased_train_n64"),
+        key=int,
     )
     states = [watcher.jobs[j]["JobState"] for j in attempts]
     assert len(attempts) >= 2, (states, watcher.states)

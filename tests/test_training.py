@@ -13,9 +13,9 @@ import torch
 
 from diffgen.biased import dataset
 from diffgen.biased.checkpoints import checkpoint_epochs, load_model
-from diffgen.core.torchio import load_torch
 from diffgen.biased.network import TransformerConfig, TransformerDenoiser, parameter_count
 from diffgen.biased.training import lr_multiplier
+from diffgen.core.torchio import load_torch
 
 SPEC = {
     "n": 256, "split": 1, "seed": 3, "epochs": 30, "checkpoints": [5, 12, 30],
@@ -58,7 +58,7 @@ def data_file(tmp_path_factory):
 
 
 def _command(data_file, out_dir):
-    return [sys.executable, "-m", "diffgen.cli", "train", "--data", str(data_file),
+    return [sys.executable, "-m", "diffgen.cli", "biased", "train", "--data", str(data_file),
             "--spec", json.dumps(SPEC), "--run-dir", str(out_dir),
             "--resume-every-seconds", "0", "--device", "cpu", "--threads", "1"]  # fmt: skip
 
@@ -76,7 +76,7 @@ def test_killed_training_resumes_bit_for_bit(data_file, tmp_path):
         state = work / "state.pt"
         if state.exists():
             try:
-                epoch = load_torch(state)["epoch"]
+                epoch = load_torch(state)["position"]
             except Exception:
                 epoch = 0
             if epoch >= 8:
@@ -117,7 +117,7 @@ def test_outputs_lost_after_a_finished_training_come_back_without_training(data_
     for path in [*outputs, run_dir / ".work" / "epoch5.pt"]:
         path.unlink()
     third = subprocess.run(_command(data_file, run_dir), check=True, capture_output=True, text=True)
-    assert "staged outputs are missing; training again" in third.stderr, third.stderr
+    assert "staged outputs are missing or corrupt; training again" in third.stderr, third.stderr
     assert {p.name: p.read_bytes() for p in outputs if p.suffix == ".pt"} == {
         name: data for name, data in before.items() if name.endswith(".pt")
     }
@@ -137,7 +137,7 @@ def test_resume_state_of_another_config_is_ignored(data_file, tmp_path):
     proc.wait()
     result = subprocess.run(cmd, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert "another configuration or code; starting over" in result.stderr
+    assert "belongs to another run, data or code; starting over" in result.stderr
     assert "resumed from" not in result.stderr
 
 
@@ -145,9 +145,10 @@ def test_corrupt_checkpoint_is_a_one_line_error(tmp_path, data_file):
     bad = tmp_path / "epoch5.pt"
     bad.write_bytes(b"\x00garbage")
     result = subprocess.run(
-        [sys.executable, "-m", "diffgen.cli", "loss", "--data", str(data_file),
+        [sys.executable, "-m", "diffgen.cli", "biased", "loss", "--data", str(data_file),
          "--checkpoints", str(bad), "--spec", json.dumps(
              {"n": 256, "split": 0, "seed": 0, "loss_sequences": 10, "eval_seed": 0,
+              "mixed_precision": False,
               "diffusion": {"T": 50, "beta_start": 1e-4, "beta_end": 0.02}}),
          "--out", str(tmp_path / "loss.csv"), "--device", "cpu"],
         capture_output=True, text=True,
@@ -155,3 +156,19 @@ def test_corrupt_checkpoint_is_a_one_line_error(tmp_path, data_file):
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "epoch5.pt" in lines[0] and lines[0].startswith("diffgen:")
+
+
+def test_a_finished_run_is_not_reused_for_other_data(data_file, tmp_path):
+    """Same spec and run directory, other training data: train again, to other weights."""
+    run_dir = tmp_path / "run"
+    subprocess.run(_command(data_file, run_dir), check=True, capture_output=True)
+    first = load_torch(run_dir / "epoch30.pt")["model"]
+    other_data = tmp_path / "other.h5"
+    dataset.save(dataset.generate(6, 4, 1.0, 4, 0, 2048, 256, 1), other_data, {})  # data.seed 1
+    again = subprocess.run(
+        _command(other_data, run_dir), check=True, capture_output=True, text=True
+    )
+    assert "already trained" not in again.stderr
+    assert "belongs to another run, data or code" in again.stderr
+    second = load_torch(run_dir / "epoch30.pt")["model"]
+    assert any(not torch.equal(first[key], second[key]) for key in first)

@@ -7,36 +7,21 @@ import sys
 
 import pandas as pd
 import pytest
-import yaml
-from conftest import ROOT
-from snakemake.utils import validate
+from conftest import GRAMMAR_FIGURES as FIGURES
+from conftest import ROOT, workflow_config
 
-from diffgen.config import check_consistency, check_schema, load_schema
+from diffgen.biased.config import check_consistency
 from diffgen.biased.plan import Plan
+from diffgen.biased.samples import load_samples
 
 pytestmark = pytest.mark.slow
-
-FIGURES = ("fig1b", "fig3b", "fig4a", "fig4b", "fig5", "fig6", "figA11")
 
 
 @pytest.fixture(scope="module")
 def small_config():
-    config = yaml.safe_load((ROOT / "config.yaml").read_text())
-    preset = yaml.safe_load((ROOT / "resources" / "presets" / "small.yaml").read_text())
-    for key, value in preset.items():
-        if isinstance(value, dict) and isinstance(config.get(key), dict):
-            for sub, subvalue in value.items():
-                if isinstance(subvalue, dict) and isinstance(config[key].get(sub), dict):
-                    config[key][sub].update(subvalue)
-                else:
-                    config[key][sub] = subvalue
-        else:
-            config[key] = value
-    schema_path = ROOT / "workflow" / "schemas" / "config.schema.yaml"
-    check_schema(config, load_schema(schema_path))
-    validate(config, schema=str(schema_path))
-    check_consistency(config)
-    return config
+    section = workflow_config("resources/presets/small.yaml", study="biased")
+    check_consistency(section)
+    return section
 
 
 def test_every_figure_exists_and_is_non_empty(small_preset_results):
@@ -105,21 +90,20 @@ def test_same_config_gives_the_same_files(small_preset_results, small_config, tm
     """Regenerate the dataset and one sample bank by hand: byte-identical files."""
     spec = {"grammar": small_config["grammar"], "data": small_config["data"]}
     out = tmp_path / "grammar.h5"
-    command = [sys.executable, "-m", "diffgen.cli", "data", "--spec", json.dumps(spec)]
+    command = [sys.executable, "-m", "diffgen.cli", "biased", "data", "--spec", json.dumps(spec)]
     subprocess.run([*command, "--out", str(out)], check=True, capture_output=True)
     assert _digest(out) == _digest(small_preset_results / "data" / "grammar.h5")
     n = small_config["figures"]["fig4a"]["sizes"][0]
     epoch = Plan(small_config).checkpoints(n)[2]
     bank = small_preset_results / "samples" / f"n{n}" / "split0_seed0" / f"epoch{epoch}.h5"
-    log = small_preset_results / "logs" / "samples" / f"n{n}" / "split0_seed0"
+    log = small_preset_results.parent / "logs" / "biased" / "samples" / f"n{n}" / "split0_seed0"
     assert bank.exists() and log.exists()
-    from diffgen.biased.samples import load_samples
-
     tokens, provenance = load_samples(bank)
     again = tmp_path / "bank.h5"
     checkpoint = provenance["checkpoint"]
     subprocess.run(
-        [sys.executable, "-m", "diffgen.cli", "sample", "--checkpoint", str(ROOT / checkpoint),
+        [sys.executable, "-m", "diffgen.cli", "biased", "sample", "--checkpoint",
+         str(ROOT / checkpoint),
          "--initial-noise", str(small_preset_results / "samples" /
                                 f"initial_noise_{small_config['figures']['fig4a']['n_samples']}.h5"),
          "--spec", json.dumps(provenance["spec"]), "--out", str(again), "--device", "cpu",

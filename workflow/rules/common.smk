@@ -8,9 +8,11 @@ from pathlib import Path
 # fingerprints) and jobs both use this checkout's src/, whatever is installed.
 sys.path.insert(0, str(Path(workflow.basedir) / "src"))
 
+from diffgen import __version__
 from diffgen.core.config import load_schema, merge, typed_overrides, validate
 from diffgen.core.errors import DiffgenError
 from diffgen.core.fingerprint import code_fingerprint
+from diffgen.core.integrity import check_intact
 
 WORKFLOW = Path(workflow.basedir) / "workflow"
 
@@ -55,6 +57,32 @@ wildcard_constraints:
     seed=r"\d+",
     epoch=r"\d+",
     rows=r"\d+",
+
+
+# -- inputs checked whole before any job runs ----------------------------------
+def intact(value, columns=None):
+    """Input function: ``value`` (a path template, a list, or an input function), its
+    existing files checked whole first (columns required of tables).
+
+    Snakemake deletes a job's outputs before running it; a job failing on a corrupt
+    input would lose them. The check runs while the DAG is planned, so a corrupt
+    input stops the run with one line naming it before anything is touched.
+    """
+
+    def inputs(wildcards):
+        paths = value(wildcards) if callable(value) else value
+        if isinstance(paths, str):
+            paths = paths.format(**dict(wildcards.items()))
+            listed = [paths]
+        else:
+            listed = paths = list(paths)
+        try:
+            check_intact(listed, columns)
+        except DiffgenError as err:
+            fail(err)
+        return paths
+
+    return inputs
 
 
 # -- code fingerprints: rerun what a library change affects -------------------
@@ -110,7 +138,8 @@ class Study:
 
     A study's .smk files create one (``biased = Study(...)``), hang their path
     templates on it and fill ``inputs`` (kind -> function(figure) -> paths),
-    ``data`` and ``models`` (functions -> paths); figures.smk generates each
+    ``data`` and ``models`` (functions -> paths), and ``columns`` (kind -> the columns
+    a table of that kind must hold); figures.smk generates each
     figure's table, plot and target rules from the study's registry.
     """
 
@@ -129,6 +158,7 @@ class Study:
         self.results = f"{R}/{name}"
         self.logs = f"{R}/logs/{name}"
         self.inputs = {}
+        self.columns = {}
         self.data = list
         self.models = list
         STUDIES[name] = self

@@ -36,7 +36,10 @@ def figure_table_inputs(study, figure):
     kinds = study.figures[figure].inputs
 
     def inputs(wildcards):
-        return {kind: study.inputs[kind](figure) for kind in kinds}
+        return {
+            kind: intact(study.inputs[kind](figure), study.columns.get(kind))(wildcards)
+            for kind in kinds
+        }
 
     return inputs
 

@@ -29,11 +29,13 @@ from pathlib import Path
 import pandas as pd
 import torch
 
-from .atomic import atomic_path, link_or_copy
-from .fingerprint import code_fingerprint
-from .progress import Progress, log
-from .seeding import config_hash
-from .torchio import load_torch, save_torch
+from diffgen.core.atomic import atomic_path, link_or_copy
+from diffgen.core.errors import InputFileError
+from diffgen.core.fingerprint import code_fingerprint
+from diffgen.core.integrity import check_intact
+from diffgen.core.progress import Progress, log
+from diffgen.core.seeding import config_hash
+from diffgen.core.torchio import load_torch, save_torch
 
 STATE_FORMAT = "diffgen.resume_state"
 
@@ -142,6 +144,15 @@ def _load_state(state_path: Path, identity: str) -> dict | None:
     return state
 
 
+def _staged_intact(paths: list[Path]) -> bool:
+    """Every staged output exists and is whole (a corrupted hard link corrupts both copies)."""
+    try:
+        check_intact(paths)
+    except InputFileError:
+        return False
+    return all(path.exists() for path in paths)
+
+
 def train(
     trainer: Trainer,
     run: dict,
@@ -166,8 +177,8 @@ def train(
     identity = run_identity(trainer, run)
     state = _load_state(state_path, identity)
     complete = state is not None and state.get("complete")
-    if complete and not all(p.exists() for p in [*staged.values(), staged_log]):
-        log(f"{state_path} is complete but staged outputs are missing; training again")
+    if complete and not _staged_intact([*staged.values(), staged_log]):
+        log(f"{state_path} is complete but staged outputs are missing or corrupt; training again")
         state, complete = None, False
     if complete:
         log(f"already trained ({state_path} is complete): putting the staged outputs in place")

@@ -23,9 +23,9 @@ SPEC = Spec(
             "vocab": Count, "length": Count, "d_model": Count, "heads": Count, "layers": Count,
             "ff_mult": Count, "time_dim": Count, "dropout": Range(float, 0.0, 1.0),
         },
-        "T": Count, "beta_start": Positive, "beta_end": Positive, "batch_size": Count,
-        "lr": Positive, "lr_warm_epochs": Index, "lr_mid": Positive, "lr_final": Positive,
-        "mixed_precision": bool,
+        "T": Count, "beta_start?": Positive, "beta_end?": Positive, "batch_size?": Count,
+        "lr?": Positive, "lr_warm_epochs?": Index, "lr_mid?": Positive, "lr_final?": Positive,
+        "mixed_precision?": bool,
     }
 )  # fmt: skip
 

@@ -25,7 +25,10 @@ def checked(
 
     Raises InputFileError naming the first missing or non-numeric column.
     """
-    missing = [c for c in (*numeric, *labels) if c not in table.columns]
+    wanted = (*numeric, *labels)
+    missing = [c for c in wanted if c not in table.columns]
+    if len(missing) == len(wanted):
+        raise InputFileError(f"not a {figure} table (none of its columns {', '.join(wanted)})")
     if missing:
         names = ", ".join(f"'{c}'" for c in missing)
         raise InputFileError(f"{figure} table lacks column {names}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from diffgen.core.errors import InputFileError
 from diffgen.core.jobs import json_object
 from diffgen.core.registry import resolve
 from diffgen.core.tables import read_table
@@ -22,4 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> None:
     plot = resolve(args.plotter)
-    plot(read_table(args.table), args.pdf, args.png, style=args.style, options=args.options)
+    table = read_table(args.table)
+    try:
+        plot(table, args.pdf, args.png, style=args.style, options=args.options)
+    except InputFileError as err:  # the plotter's table checks: name the file
+        raise InputFileError(f"{args.table}: {err}") from None

@@ -3,8 +3,8 @@
 
 rule biased_loss_decomposition:
     input:
-        data=biased.DATA,
-        checkpoints=biased_run_checkpoints,
+        data=intact(biased.DATA),
+        checkpoints=intact(biased_run_checkpoints),
     output:
         biased.DECOMPOSITION,
     log:

@@ -1,5 +1,8 @@
 """Input functions of study 1: which files a job or a figure reads."""
 
+from diffgen.biased.reference import read_reference
+from diffgen.biased.tables import COLUMNS as BIASED_COLUMNS
+
 
 def biased_checkpoints_of(model):
     return [
@@ -41,8 +44,10 @@ def biased_initial_noise(rows):
 def biased_reference_epoch(figure, n, which):
     """Read a reference epoch chosen by the biased_reference_epochs checkpoint rule."""
     path = checkpoints.biased_reference_epochs.get(figure=figure, n=n).output[0]
-    with open(path) as handle:
-        return json.load(handle)[which]
+    try:
+        return read_reference(path, which, BIASED_PLAN.checkpoints(int(n)))
+    except DiffgenError as err:
+        fail(err)
 
 
 def biased_reference_checkpoint(figure, which=None):
@@ -61,10 +66,12 @@ BIASED_NEEDS_NN_MINIMUM = ("fig5",)
 
 def biased_reference_inputs(w):
     n = int(w.n)
-    inputs = {"loss": biased_model_paths(biased.LOSS, w.figure, n)}
-    if w.figure in BIASED_NEEDS_NN_MINIMUM:
-        inputs["nn"] = biased_model_paths(biased.NN, w.figure, n)
-    return inputs
+    kinds = ("loss", "nn") if w.figure in BIASED_NEEDS_NN_MINIMUM else ("loss",)
+    templates = {"loss": biased.LOSS, "nn": biased.NN}
+    return {
+        kind: intact(biased_model_paths(templates[kind], w.figure, n), BIASED_COLUMNS[kind])(w)
+        for kind in kinds
+    }
 
 
 def biased_reference_arguments(wildcards, input):
@@ -103,7 +110,8 @@ def biased_uturn_paths(figure):
     return [p for r in refs for p in biased_per_size(biased.UTURN, reference=r)(figure)]
 
 
-# The kinds of measurement tables the figures of the registry read.
+# The kinds of measurement tables the figures of the registry read, and their columns.
+biased.columns = BIASED_COLUMNS
 biased.inputs = {
     "nn": biased_per_size(biased.NN),
     "loss": biased_per_size(biased.LOSS),

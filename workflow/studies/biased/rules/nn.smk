@@ -3,8 +3,8 @@
 
 rule biased_nn_divergence:
     input:
-        data=biased.DATA,
-        samples=biased_run_samples,
+        data=intact(biased.DATA),
+        samples=intact(biased_run_samples),
     output:
         biased.NN,
     log:

@@ -4,8 +4,8 @@
 
 rule biased_sequential:
     input:
-        data=biased.DATA,
-        checkpoints=biased_run_checkpoints,
+        data=intact(biased.DATA),
+        checkpoints=intact(biased_run_checkpoints),
     output:
         biased.SEQUENTIAL,
     log:
@@ -24,9 +24,9 @@ rule biased_sequential:
 
 rule biased_sample_split:
     input:
-        data=biased.DATA,
-        first=biased_pair_checkpoints(1),
-        second=biased_pair_checkpoints(2),
+        data=intact(biased.DATA),
+        first=intact(biased_pair_checkpoints(1)),
+        second=intact(biased_pair_checkpoints(2)),
     output:
         biased.SAMPLE_SPLIT,
     log:
@@ -45,9 +45,9 @@ rule biased_sample_split:
 
 rule biased_score_divergence:
     input:
-        data=biased.DATA,
-        checkpoint=biased_reference_checkpoint("fig3b", "test_loss_min"),
-        noise=biased_initial_noise(biased.config["figures"]["fig3b"]["n_sequences"]),
+        data=intact(biased.DATA),
+        checkpoint=intact(biased_reference_checkpoint("fig3b", "test_loss_min")),
+        noise=intact(biased_initial_noise(biased.config["figures"]["fig3b"]["n_sequences"])),
     output:
         biased.SCORE,
     log:

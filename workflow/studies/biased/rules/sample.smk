@@ -18,8 +18,8 @@ rule biased_initial_noise:
 
 rule biased_sample_bank:
     input:
-        checkpoint=biased.CHECKPOINT,
-        noise=biased_initial_noise(biased.config["figures"]["fig4a"]["n_samples"]),
+        checkpoint=intact(biased.CHECKPOINT),
+        noise=intact(biased_initial_noise(biased.config["figures"]["fig4a"]["n_samples"])),
     output:
         biased.SAMPLES,
     log:

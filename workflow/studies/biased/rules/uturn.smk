@@ -3,8 +3,8 @@
 
 rule biased_uturn:
     input:
-        data=biased.DATA,
-        checkpoint=biased_reference_checkpoint("fig5"),
+        data=intact(biased.DATA),
+        checkpoint=intact(biased_reference_checkpoint("fig5")),
     output:
         biased.UTURN,
     log:
@@ -22,8 +22,8 @@ rule biased_uturn:
 
 rule biased_uturn_random:
     input:
-        data=biased.DATA,
-        checkpoint=biased_reference_checkpoint("figA11", "test_loss_min"),
+        data=intact(biased.DATA),
+        checkpoint=intact(biased_reference_checkpoint("figA11", "test_loss_min")),
     output:
         biased.UTURN_RANDOM,
     log:
