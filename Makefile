@@ -4,7 +4,8 @@
 
 PYTHON ?= python3
 VENV ?= .venv
-TORCH ?= torch==2.13.0
+PINS := envs/requirements.txt
+TORCH ?= $(shell grep -E '^torch==' $(PINS))
 BIN := $(VENV)/bin
 export PATH := $(abspath $(BIN)):$(PATH)
 
@@ -14,11 +15,11 @@ $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 
 # The Python environment: torch first (a CPU/CUDA build of the pinned release),
-# then the package with its SLURM and development extras.
+# then the package with its SLURM and development extras, every version from $(PINS).
 setup: $(BIN)/activate
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet "$(TORCH)"
-	$(BIN)/python -m pip install --quiet -e ".[slurm,dev]"
+	$(BIN)/python -m pip install --quiet -c $(PINS) "$(TORCH)"
+	$(BIN)/python -m pip install --quiet -c $(PINS) -e ".[slurm,dev]"
 	@$(MAKE) --no-print-directory profiles
 
 # Make `snakemake --profile slurm|local|small` resolve from any directory by

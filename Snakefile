@@ -16,9 +16,6 @@ configfile: "config.yaml"
 report: "workflow/report/workflow.rst"
 
 
-conda: "envs/diffgen.yaml"
-
-
 include: "workflow/rules/common.smk"
 include: "workflow/studies/biased/study.smk"
 include: "workflow/rules/figures.smk"

@@ -47,8 +47,8 @@ shell.prefix(
     f"export PYTHONPATH={SRC}${{{{PYTHONPATH:+:$PYTHONPATH}}}}; "  # braces escaped for shell()
     + "".join(f"export DIFFGEN_{k.upper()}={v}; " for k, v in RUNTIME_SETTINGS.items())
 )
-#: The command every rule runs: `{DIFFGEN} <study> <kind> ...`.
-DIFFGEN = "python -m diffgen.cli"
+#: The software of every job for `--use-conda` (the pins of envs/requirements.txt).
+ENV = str(Path(workflow.basedir) / "envs" / "diffgen.yaml")
 
 
 wildcard_constraints:

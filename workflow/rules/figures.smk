@@ -68,6 +68,8 @@ for _study in STUDIES.values():
             log:
                 f"{_study.logs}/tables/{_figure}.log",
             localrule: True
+            conda:
+                ENV
             resources:
                 runtime=10,
             params:
@@ -76,7 +78,7 @@ for _study in STUDIES.values():
                 options=json.dumps(_study.figure_options(_figure), sort_keys=True),
                 code=code("diffgen.core.jobs.table", _entry.module("table")),
             shell:
-                "{DIFFGEN} table --builder {params.builder} {params.inputs}"
+                "python -m diffgen.cli table --builder {params.builder} {params.inputs}"
                 " --options {params.options:q} --out {output} > {log} 2>&1"
 
         rule:
@@ -97,6 +99,8 @@ for _study in STUDIES.values():
             log:
                 f"{_study.logs}/figures/{_figure}.log",
             localrule: True
+            conda:
+                ENV
             resources:
                 runtime=10,
             params:
@@ -104,7 +108,7 @@ for _study in STUDIES.values():
                 options=json.dumps(_study.figure_options(_figure), sort_keys=True),
                 code=code("diffgen.core.jobs.plot", _entry.module("plot")),
             shell:
-                "{DIFFGEN} plot --plotter {params.plotter} --table {input.table}"
+                "python -m diffgen.cli plot --plotter {params.plotter} --table {input.table}"
                 " --pdf {output.pdf} --png {output.png} --style {input.style}"
                 " --options {params.options:q} > {log} 2>&1"
 

@@ -7,10 +7,12 @@ rule biased_grammar_data:
     log:
         f"{biased.logs}/data.log",
     cache: "omit-software"
+    conda:
+        ENV
     resources:
         **cpu_job(60),
     params:
         spec=biased_data_spec(),
         code=job_code("biased", "data"),
     shell:
-        "{DIFFGEN} biased data --spec {params.spec:q} --out {output} > {log} 2>&1"
+        "python -m diffgen.cli biased data --spec {params.spec:q} --out {output} > {log} 2>&1"

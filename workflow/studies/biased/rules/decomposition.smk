@@ -9,6 +9,8 @@ rule biased_loss_decomposition:
         biased.DECOMPOSITION,
     log:
         f"{biased.logs}/loss_decomposition/{biased.MODEL}.log",
+    conda:
+        ENV
     threads: GPU_THREADS
     resources:
         **gpu_job(60),
@@ -16,6 +18,6 @@ rule biased_loss_decomposition:
         spec=biased_decomposition_spec,
         code=job_code("biased", "loss-decomposition"),
     shell:
-        "{DIFFGEN} biased loss-decomposition --data {input.data}"
+        "python -m diffgen.cli biased loss-decomposition --data {input.data}"
         " --checkpoints {input.checkpoints} --spec {params.spec:q} --out {output}"
         " --threads {threads} > {log} 2>&1"

@@ -69,7 +69,9 @@ def biased_reference_inputs(w):
     kinds = ("loss", "nn") if w.figure in BIASED_NEEDS_NN_MINIMUM else ("loss",)
     templates = {"loss": biased.LOSS, "nn": biased.NN}
     return {
-        kind: intact(biased_model_paths(templates[kind], w.figure, n), BIASED_COLUMNS[kind])(w)
+        kind: intact(
+            biased_model_paths(templates[kind], w.figure, n), BIASED_COLUMNS[kind]
+        )(w)
         for kind in kinds
     }
 
@@ -128,3 +130,10 @@ biased.data = lambda: [biased.DATA]
 biased.models = lambda: [
     path for model in BIASED_PLAN.all_models() for path in biased_checkpoints_of(model)
 ]
+
+
+# Resources of the training rules (one rule per size).
+def biased_train_runtime(n):
+    """Minutes for one attempt: estimated from epochs * n, grows with the attempt."""
+    per_minute = biased.config["cluster"]["train_sequences_per_minute"]
+    return capped_runtime(BIASED_PLAN.epochs_of[n] * n / per_minute)

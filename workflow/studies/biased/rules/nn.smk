@@ -9,6 +9,8 @@ rule biased_nn_divergence:
         biased.NN,
     log:
         f"{biased.logs}/nn_divergence/{biased.MODEL}.log",
+    conda:
+        ENV
     threads: CPU_THREADS
     resources:
         **cpu_job(60),
@@ -16,6 +18,6 @@ rule biased_nn_divergence:
         spec=biased_nn_spec,
         code=job_code("biased", "nn-divergence"),
     shell:
-        "{DIFFGEN} biased nn-divergence --data {input.data} --samples {input.samples}"
+        "python -m diffgen.cli biased nn-divergence --data {input.data} --samples {input.samples}"
         " --spec {params.spec:q} --out {output} --device cpu --threads {threads}"
         " > {log} 2>&1"

@@ -10,6 +10,8 @@ rule biased_sequential:
         biased.SEQUENTIAL,
     log:
         f"{biased.logs}/sequential/{biased.MODEL}.log",
+    conda:
+        ENV
     threads: GPU_THREADS
     resources:
         **gpu_job(60),
@@ -17,7 +19,7 @@ rule biased_sequential:
         spec=biased_sequential_spec,
         code=job_code("biased", "sequential"),
     shell:
-        "{DIFFGEN} biased sequential --data {input.data}"
+        "python -m diffgen.cli biased sequential --data {input.data}"
         " --checkpoints {input.checkpoints} --spec {params.spec:q} --out {output}"
         " --threads {threads} > {log} 2>&1"
 
@@ -31,6 +33,8 @@ rule biased_sample_split:
         biased.SAMPLE_SPLIT,
     log:
         f"{biased.logs}/sample_split/{biased.PAIR}.log",
+    conda:
+        ENV
     threads: GPU_THREADS
     resources:
         **gpu_job(60),
@@ -38,7 +42,7 @@ rule biased_sample_split:
         spec=biased_pair_spec,
         code=job_code("biased", "sample-split"),
     shell:
-        "{DIFFGEN} biased sample-split --data {input.data} --first {input.first}"
+        "python -m diffgen.cli biased sample-split --data {input.data} --first {input.first}"
         " --second {input.second} --spec {params.spec:q} --out {output}"
         " --threads {threads} > {log} 2>&1"
 
@@ -47,11 +51,15 @@ rule biased_score_divergence:
     input:
         data=intact(biased.DATA),
         checkpoint=intact(biased_reference_checkpoint("fig3b", "test_loss_min")),
-        noise=intact(biased_initial_noise(biased.config["figures"]["fig3b"]["n_sequences"])),
+        noise=intact(
+            biased_initial_noise(biased.config["figures"]["fig3b"]["n_sequences"])
+        ),
     output:
         biased.SCORE,
     log:
         f"{biased.logs}/score_divergence/{biased.MODEL}.log",
+    conda:
+        ENV
     threads: GPU_THREADS
     resources:
         **gpu_job(60),
@@ -59,6 +67,6 @@ rule biased_score_divergence:
         spec=biased_score_spec,
         code=job_code("biased", "score-divergence"),
     shell:
-        "{DIFFGEN} biased score-divergence --data {input.data}"
+        "python -m diffgen.cli biased score-divergence --data {input.data}"
         " --checkpoint {input.checkpoint} --initial-noise {input.noise}"
         " --spec {params.spec:q} --out {output} --threads {threads} > {log} 2>&1"

@@ -12,11 +12,13 @@ checkpoint biased_reference_epochs:
     wildcard_constraints:
         figure="|".join(BIASED_FIGURES),
     localrule: True
+    conda:
+        ENV
     resources:
         runtime=10,
     params:
         nn=biased_reference_arguments,
         code=job_code("biased", "reference-epochs"),
     shell:
-        "{DIFFGEN} biased reference-epochs --loss {input.loss} {params.nn}"
+        "python -m diffgen.cli biased reference-epochs --loss {input.loss} {params.nn}"
         " --out {output} > {log} 2>&1"

@@ -7,24 +7,30 @@ rule biased_initial_noise:
     log:
         f"{biased.logs}/initial_noise_{{rows}}.log",
     localrule: True
+    conda:
+        ENV
     resources:
         runtime=10,
     params:
         spec=biased_initial_noise_spec,
         code=job_code("biased", "initial-noise"),
     shell:
-        "{DIFFGEN} biased initial-noise --spec {params.spec:q} --out {output} > {log} 2>&1"
+        "python -m diffgen.cli biased initial-noise --spec {params.spec:q} --out {output} > {log} 2>&1"
 
 
 rule biased_sample_bank:
     input:
         checkpoint=intact(biased.CHECKPOINT),
-        noise=intact(biased_initial_noise(biased.config["figures"]["fig4a"]["n_samples"])),
+        noise=intact(
+            biased_initial_noise(biased.config["figures"]["fig4a"]["n_samples"])
+        ),
     output:
         biased.SAMPLES,
     log:
         f"{biased.logs}/samples/{biased.MODEL}/epoch{{epoch}}.log",
     cache: "omit-software"
+    conda:
+        ENV
     threads: GPU_THREADS
     resources:
         **gpu_job(60),
@@ -32,6 +38,6 @@ rule biased_sample_bank:
         spec=biased_sample_spec,
         code=job_code("biased", "sample"),
     shell:
-        "{DIFFGEN} biased sample --checkpoint {input.checkpoint}"
+        "python -m diffgen.cli biased sample --checkpoint {input.checkpoint}"
         " --initial-noise {input.noise} --spec {params.spec:q} --out {output}"
         " --threads {threads} > {log} 2>&1"

@@ -3,12 +3,6 @@
 # size declares exactly its checkpoints as outputs.
 
 
-def biased_train_runtime(n):
-    """Minutes for one attempt: estimated from epochs * n, grows with the attempt."""
-    per_minute = biased.config["cluster"]["train_sequences_per_minute"]
-    return capped_runtime(BIASED_PLAN.epochs_of[n] * n / per_minute)
-
-
 for biased_run in biased.config["training"]["runs"]:
     biased_size = biased_run["n"]
     biased_run_dir = (
@@ -31,6 +25,8 @@ for biased_run in biased.config["training"]["runs"]:
         log:
             f"{biased.logs}/train/n{biased_size}/split{{split}}_seed{{seed}}.log",
         cache: "omit-software"
+        conda:
+            ENV
         threads: GPU_THREADS
         resources:
             gpu=1,
@@ -42,7 +38,7 @@ for biased_run in biased.config["training"]["runs"]:
         # No loop variable in the command: Snakemake evaluates it when the job
         # runs, after the loop has moved on. The CLI names the outputs itself.
         shell:
-            "{DIFFGEN} biased train --data {input.data} --spec {params.spec:q}"
+            "python -m diffgen.cli biased train --data {input.data} --spec {params.spec:q}"
             " --run-dir $(dirname {output.log}) --threads {threads} > {log} 2>&1"
 
 
@@ -54,6 +50,8 @@ rule biased_test_loss:
         biased.LOSS,
     log:
         f"{biased.logs}/loss/{biased.MODEL}.log",
+    conda:
+        ENV
     threads: GPU_THREADS
     resources:
         **gpu_job(30, mem_mb=8000),
@@ -61,5 +59,5 @@ rule biased_test_loss:
         spec=biased_loss_spec,
         code=job_code("biased", "loss"),
     shell:
-        "{DIFFGEN} biased loss --data {input.data} --checkpoints {input.checkpoints}"
+        "python -m diffgen.cli biased loss --data {input.data} --checkpoints {input.checkpoints}"
         " --spec {params.spec:q} --out {output} --threads {threads} > {log} 2>&1"

@@ -9,6 +9,8 @@ rule biased_uturn:
         biased.UTURN,
     log:
         f"{biased.logs}/uturn/{biased.MODEL}_{{reference}}.log",
+    conda:
+        ENV
     threads: GPU_THREADS
     resources:
         **gpu_job(60),
@@ -16,7 +18,7 @@ rule biased_uturn:
         spec=biased_uturn_spec("fig5"),
         code=job_code("biased", "uturn"),
     shell:
-        "{DIFFGEN} biased uturn --data {input.data} --checkpoint {input.checkpoint}"
+        "python -m diffgen.cli biased uturn --data {input.data} --checkpoint {input.checkpoint}"
         " --spec {params.spec:q} --out {output} --threads {threads} > {log} 2>&1"
 
 
@@ -28,6 +30,8 @@ rule biased_uturn_random:
         biased.UTURN_RANDOM,
     log:
         f"{biased.logs}/uturn_random/{biased.MODEL}.log",
+    conda:
+        ENV
     threads: GPU_THREADS
     resources:
         **gpu_job(60),
@@ -35,6 +39,6 @@ rule biased_uturn_random:
         spec=biased_uturn_spec("figA11", ("ks", "empirical_size")),
         code=job_code("biased", "uturn-random"),
     shell:
-        "{DIFFGEN} biased uturn-random --data {input.data}"
+        "python -m diffgen.cli biased uturn-random --data {input.data}"
         " --checkpoint {input.checkpoint} --spec {params.spec:q} --out {output}"
         " --threads {threads} > {log} 2>&1"
