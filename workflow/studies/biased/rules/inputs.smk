@@ -1,6 +1,6 @@
 """Input functions of study 1: which files a job or a figure reads."""
 
-from diffgen.biased.reference import read_reference
+from diffgen.biased.reference import read_reference as biased_read_reference
 from diffgen.biased.tables import COLUMNS as BIASED_COLUMNS
 
 
@@ -45,7 +45,7 @@ def biased_reference_epoch(figure, n, which):
     """Read a reference epoch chosen by the biased_reference_epochs checkpoint rule."""
     path = checkpoints.biased_reference_epochs.get(figure=figure, n=n).output[0]
     try:
-        return read_reference(path, which, BIASED_PLAN.checkpoints(int(n)))
+        return biased_read_reference(path, which, BIASED_PLAN.checkpoints(int(n)))
     except DiffgenError as err:
         fail(err)
 
