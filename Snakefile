@@ -21,6 +21,7 @@ conda: "envs/diffgen.yaml"
 
 include: "workflow/rules/common.smk"
 include: "workflow/studies/biased/study.smk"
+include: "workflow/studies/rhm/study.smk"
 include: "workflow/rules/figures.smk"
 
 

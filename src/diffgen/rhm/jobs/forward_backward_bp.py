@@ -9,6 +9,7 @@ import torch
 
 from diffgen.core.device import runtime_device
 from diffgen.core.diffusion.d3pm import uniform_schedule
+from diffgen.core.errors import InputFileError
 from diffgen.core.jobs import add_runtime, add_spec, input_file, write_table
 from diffgen.core.progress import log
 from diffgen.core.specs import Choice, Count, Index, Spec
@@ -23,7 +24,7 @@ from diffgen.rhm.sampler import forward_noise
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
 SPEC = Spec(
     {
-        "grammar": str, "t": [Count], "diffusion": DIFFUSION, "seed": Index,
+        "grammar": str, "count": Count, "t": [Count], "diffusion": DIFFUSION, "seed": Index,
         "dtype": Choice(*DTYPES), "batch_size": Count,
     }
 )  # fmt: skip
@@ -42,6 +43,11 @@ def run(args: argparse.Namespace) -> None:
     device = runtime_device(args)
     grammar, tree = load_strings(input_file(args.strings, "string set"))
     sh = grammar.shape
+    if len(tree[-1]) < spec["count"]:
+        raise InputFileError(
+            f"{args.strings}: holds {len(tree[-1])} strings, {spec['count']} needed"
+        )
+    tree = [level[: spec["count"]] for level in tree]
     schedule = uniform_schedule(**spec["diffusion"])
     bp = TreeBP(grammar, device, DTYPES[spec["dtype"]])
     x0 = torch.from_numpy(tree[-1])
