@@ -9,9 +9,9 @@ upward sweep), as many up blocks (transposed convs with skips: the downward
 sweep) and a 1×1 readout of [h, embedding] to logits.
 
 Weights are N(0, 1) divided at run time by √fan_in (readout: by fan_in), no
-biases; LayerNorms over channels. Parameters: 3vW + depth·(3sW² + 4W). Inputs
-and outputs are (B, d, v), the project's token-last layout; the convolutions
-run channel-first inside.
+biases; LayerNorms over channels. Parameters: 3vW + depth·(3sW² + 4W). Inputs,
+outputs and every activation are channel-last (B, length, C), the project's
+token-last layout.
 """
 
 from __future__ import annotations
@@ -50,7 +50,13 @@ def parameter_formula(v: int, s: int, width: int, depth: int) -> int:
 
 
 class ScaledConv(nn.Module):
-    """conv1d (or its transpose) of N(0,1) weights, output ÷ √fan_in (÷ fan_in for a readout)."""
+    """Conv with kernel = stride (or its transpose), N(0,1) weights ÷ √fan_in (readout: ÷ fan_in).
+
+    The weights have the reference's conv shapes, (out, in, k) or (in, out, k)
+    for the transpose, so one seed gives the same weights; the kernels never
+    overlap, so the forward pass is a plain matrix product on channel-last
+    tensors (B, length, C), which beats a convolution call at these sizes.
+    """
 
     def __init__(
         self, c_in: int, c_out: int, kernel: int, transpose: bool = False, readout: bool = False
@@ -63,19 +69,14 @@ class ScaledConv(nn.Module):
         self.scale = 1.0 / fan_in if readout else 1.0 / math.sqrt(fan_in)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        op = F.conv_transpose1d if self.transpose else F.conv1d
-        return op(x, self.weight, stride=self.kernel) * self.scale
-
-
-class ChannelNorm(nn.Module):
-    """LayerNorm over channels of a (B, C, length) tensor."""
-
-    def __init__(self, channels: int) -> None:
-        super().__init__()
-        self.norm = nn.LayerNorm(channels)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.norm(x.transpose(1, 2)).transpose(1, 2)
+        batch, length, channels = x.shape
+        if self.transpose:  # (B, n, C_in) -> (B, n·k, C_out)
+            weight = self.weight.permute(0, 2, 1).reshape(channels, -1)
+            return (x @ weight).reshape(batch, length * self.kernel, -1) * self.scale
+        # (B, n·k, C_in) -> (B, n, C_out): each output reads k consecutive inputs
+        weight = self.weight.permute(0, 2, 1).reshape(self.weight.shape[0], -1)
+        grouped = x.reshape(batch, length // self.kernel, self.kernel * channels)
+        return (grouped @ weight.T) * self.scale
 
 
 class BpUNet(nn.Module):
@@ -96,12 +97,12 @@ class BpUNet(nn.Module):
         # Created in the reference's order, so one seed gives the reference's weights.
         self.embed = ScaledConv(c.v, c.width, 1)
         self.down = nn.ModuleList(
-            nn.ModuleList([ScaledConv(c.width, c.width, c.s), ChannelNorm(c.width)])
+            nn.ModuleList([ScaledConv(c.width, c.width, c.s), nn.LayerNorm(c.width)])
             for _ in range(c.depth)
         )
         self.up = nn.ModuleList(
             nn.ModuleList([ScaledConv(2 * c.width, c.width, c.s, transpose=True),
-                           ChannelNorm(c.width)])
+                           nn.LayerNorm(c.width)])
             for _ in range(c.depth)
         )  # fmt: skip
         self.readout = ScaledConv(2 * c.width, c.v, 1, readout=True)
@@ -114,15 +115,14 @@ class BpUNet(nn.Module):
         return (evidence - self.input_mean) / self.input_std
 
     def forward(self, x: torch.Tensor, steps: torch.Tensor) -> torch.Tensor:
-        h = self.input_map(x.transpose(1, 2), steps)
-        h = F.gelu(self.embed(h))
+        h = F.gelu(self.embed(self.input_map(x, steps)))
         skips = [h]
         for conv, norm in self.down:
             h = F.gelu(norm(conv(h)))
             skips.append(h)
         for conv, norm in self.up:
-            h = F.gelu(norm(conv(torch.cat([h, skips.pop()], dim=1))))
-        return self.readout(torch.cat([h, skips.pop()], dim=1)).transpose(1, 2)
+            h = F.gelu(norm(conv(torch.cat([h, skips.pop()], dim=-1))))
+        return self.readout(torch.cat([h, skips.pop()], dim=-1))
 
 
 def build(config: NetworkConfig, seed: int) -> BpUNet:

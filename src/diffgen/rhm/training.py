@@ -76,7 +76,9 @@ class RHMTrainer(training.Trainer):
         self.schedule = uniform_schedule(**spec.diffusion).to(device, torch.float32)
         self.model = build(self.config, spec.seed_model).to(device)
         self.step_model = maybe_compile(self.model, options.compile)
-        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=spec.lr, betas=(0.9, 0.999))
+        self.optimizer = torch.optim.Adam(
+            self.model.parameters(), lr=spec.lr, betas=(0.9, 0.999), fused=True
+        )
         self.data_rng = torch.Generator(device=device)
         self.data_rng.manual_seed(1_000_003 * (spec.seed + 1) + spec.P)
         self.generators = {"data": self.data_rng}
