@@ -8,12 +8,14 @@ give every node's exact posterior marginal given leaf evidence e_i(a):
   ν↓_l(a, i)·Π_{j'≠j} ν↑_{l+1}(R_l[a,k,j'], s·i+j');
 * μ_l ∝ ν↑_l·ν↓_l.
 
-Messages are log-probabilities (B, s^l, symbols) normalised per node, so
-strong evidence (ᾱ near 1, deep trees) never underflows, and ᾱ = 1 exactly
-(hard evidence, −inf logs) is exact too. A node whose evidence is impossible
-keeps an all −inf message instead of NaNs. Any v, n, m, s, L; float32 or
-float64 on any device. The sums over productions are gathers; the downward
-scatter onto child symbols is a max-shifted matrix product with a 0/1 matrix.
+Messages are returned as log-probabilities (B, s^l, symbols) normalised per
+node. They are computed with products and sums of probabilities normalised at
+every node, and any row where a message underflows to zero (strong evidence
+on a deep tree in float32) is recomputed in the log domain, where ᾱ = 1
+exactly (hard evidence, −inf logs) is exact too. A node whose evidence is
+impossible keeps an all −inf message instead of NaNs. Any v, n, m, s, L;
+float32 or float64 on any device. The sums over productions are gathers; the
+downward scatter onto child symbols is a matrix product with a 0/1 matrix.
 """
 
 from __future__ import annotations
@@ -132,13 +134,74 @@ class TreeBP:
         return down
 
     def run(self, log_evidence: torch.Tensor) -> Messages:
-        """Both sweeps: every node's messages for a batch of leaf evidence."""
+        """Both sweeps: every node's messages for a batch of leaf evidence.
+
+        Computed with plain products and sums on messages normalised at every
+        node (no exp/log per term: several times faster); a row where some
+        node's message underflows to zero is redone exactly in the log domain.
+        """
+        log_evidence = log_evidence.to(self.device, self.dtype)
+        up, down, lost = self._linear(log_evidence)
+        messages = Messages(up=[_log(m) for m in up], down=[_log(m) for m in down])
+        if bool(lost.any()):
+            rows = lost.nonzero().squeeze(1)
+            exact = self.run_log(log_evidence[rows])
+            for level in range(len(up)):
+                messages.up[level][rows] = exact.up[level]
+                messages.down[level][rows] = exact.down[level]
+        return messages
+
+    def run_log(self, log_evidence: torch.Tensor) -> Messages:
+        """Both sweeps in the log domain (exact for any evidence)."""
         up, factors = self._upward(log_evidence)
         return Messages(up=up, down=self.downward(up, factors))
+
+    def _linear(self, log_evidence: torch.Tensor):
+        """(ν↑, ν↓ per level as probabilities, rows where a message underflowed)."""
+        sh = self.grammar.shape
+        batch = log_evidence.shape[0]
+        leaves, _ = _scaled(torch.exp(log_evidence - log_evidence.amax(-1, keepdim=True)))
+        lost = torch.zeros(batch, dtype=torch.bool, device=self.device)
+        up, factors = [leaves], []
+        for level in range(sh.L - 1, -1, -1):
+            factors.insert(0, self.child_factors(up[0], level))  # (B·nodes, s, A·m)
+            total = factors[0].prod(dim=1).view(batch, -1, sh.symbols(level), sh.m).sum(-1)
+            message, empty = _scaled(total)
+            up.insert(0, message)
+            lost |= empty.view(batch, -1).any(dim=1)
+        down = [torch.full((batch, 1, sh.n), 1.0 / sh.n, dtype=self.dtype, device=self.device)]
+        for level in range(sh.L):
+            parent = down[level].reshape(-1, 1, sh.symbols(level)).repeat_interleave(sh.m, dim=-1)
+            weights = parent * _others_product(factors[level])
+            mass = weights.transpose(0, 1) @ self.scatter[level]  # (s, B·nodes, v)
+            message, empty = _scaled(mass.transpose(0, 1).reshape(batch, -1, sh.v))
+            down.append(message)
+            lost |= empty.view(batch, -1).any(dim=1)
+        return up, down, lost
 
     def posterior(self, tokens: torch.Tensor, alpha_bar: torch.Tensor | float) -> Messages:
         """Messages given noisy tokens x_t under the D3PM evidence of ᾱ_t."""
         return self.run(self.leaf_log_evidence(tokens, alpha_bar))
+
+
+def _scaled(messages: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Messages normalised per node (last axis), and the nodes whose mass is zero."""
+    total = messages.sum(dim=-1, keepdim=True)
+    empty = total == 0
+    return messages / torch.where(empty, torch.ones_like(total), total), empty.squeeze(-1)
+
+
+def _log(messages: torch.Tensor) -> torch.Tensor:
+    return torch.log(messages)
+
+
+def _others_product(factors: torch.Tensor) -> torch.Tensor:
+    """Π_{j' ≠ j} of factors (·, s, ·) along dim 1 (no division, so zeros are safe)."""
+    s = factors.shape[1]
+    if s == 2:
+        return factors.flip(1)
+    parts = [math.prod(factors[:, i] for i in range(s) if i != j) for j in range(s)]
+    return torch.stack(parts, dim=1)
 
 
 def _others(factors: torch.Tensor) -> torch.Tensor:

@@ -56,7 +56,7 @@ def uniform_schedule(T: int = 200, beta1: float = 1e-3, beta2: float = 0.1) -> U
         raise ValueError(f"T must be >= 1, got {T}")
     if not 0 < beta1 <= beta2 < 1:
         raise ValueError(f"need 0 < beta1 <= beta2 < 1, got {beta1}, {beta2}")
-    t = torch.arange(T + 1, dtype=torch.float64)
+    t = torch.arange(T + 1, dtype=torch.float64, device="cpu")
     betas = beta1 + (beta2 - beta1) * t / T
     return UniformSchedule(betas=betas, alpha_bars=torch.cumprod(1.0 - betas, dim=0))
 
