@@ -5,7 +5,9 @@ h = L the whole string), the copies of training strings and the new valid
 strings of fix-noise samples, against training epochs, with the chance values
 of uniform leaves (dotted) and the ideal copy rate P/Pmax. (b) Train loss,
 batch-loss EMA and test loss (means over the 10 time windows). (c) The test
-loss in each time window: low-noise windows are learnt first.
+loss of each time window relative to its value at the first measured
+checkpoint (the windows' losses span decades): which noise levels are learnt
+when.
 """
 
 from __future__ import annotations
@@ -117,12 +119,15 @@ def window_panel(fig, ax, table: pd.DataFrame) -> None:
     cmap = "plasma"
     for w in windows:
         rows = curve(table, f"{WINDOW}{w}")
-        positive = rows[rows["mean"] > 0]
+        rows = rows[rows["mean"] > 0]
+        if rows.empty:
+            continue
         color = ScalarMappable(norm, cmap).to_rgba(w)
-        ax.plot(positive["epoch"], positive["mean"], color=color, linewidth=0.9)
+        ax.plot(rows["epoch"], rows["mean"] / rows["mean"].iloc[0], color=color, linewidth=0.9)
+    ax.axhline(1.0, color="0.6", linewidth=0.6, zorder=0)
     draw.log_y(ax)
     bar = fig.colorbar(ScalarMappable(norm, cmap), ax=ax, pad=0.02, fraction=0.06)
     bar.set_label("time window w: t ∈ [wT/10, (w+1)T/10)")
     bar.set_ticks(np.arange(0, windows[-1] + 1, 3))
-    ax.set_ylabel("test loss (nats / token)")
-    ax.set_title("(c) test loss per time window")
+    ax.set_ylabel("test loss / its first value")
+    ax.set_title("(c) test loss per time window, relative")

@@ -57,5 +57,5 @@ def panel(ax, rows: pd.DataFrame, name: str) -> None:
     ax.axhline(1.0 / sh.n, color="0.5", linestyle=":", linewidth=0.8)
     ax.set_xlim(0, 1)
     ax.set_ylim(-0.02, 1.02)
-    ax.set_xlabel("ε = 1 − ᾱ_t (share of resampled tokens)")
+    ax.set_xlabel("ε = 1 − ᾱₜ (share of resampled tokens)")
     ax.set_title(grammar_label(sh))

@@ -49,14 +49,14 @@ def plot(
                 draw.band(corr_ax, corr["r"], corr["mean"], corr["se"], color=colors[name],
                           linestyle=linestyle)  # fmt: skip
         chi_ax.set_xlim(0, 1)
-        chi_ax.set_xlabel("ε = 1 − ᾱ_t")
-        chi_ax.set_ylabel("susceptibility χ = Var(Σ δ_i) / d")
+        chi_ax.set_xlabel("ε = 1 − ᾱₜ (share of resampled tokens)")
+        chi_ax.set_ylabel("susceptibility χ = Var(Σᵢ δᵢ) / d")
         chi_ax.set_title("(a) susceptibility of the changes")
         corr_ax.set_xscale("log")
         draw.plain_log_labels(corr_ax.xaxis)
         corr_ax.axhline(0.0, color="0.6", linewidth=0.6, zorder=0)
         corr_ax.set_xlabel("distance r between leaves")
-        corr_ax.set_ylabel("C(r) = mean Cov(δ_i, δ_{i+r})")
+        corr_ax.set_ylabel("C(r): mean covariance of δᵢ, δᵢ₊ᵣ")
         corr_ax.set_title("(b) correlations at the maximum of χ")
         figure_legend(fig, axes, handles, labels)
         save(fig, pdf, png)
