@@ -5,6 +5,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 from rhm_enumeration import all_trees, cavity, node_marginals, reverse_marginals
+from rhm_support import one_thread  # noqa: F401 (autouse fixture)
 
 from diffgen.core.diffusion.d3pm import kl_loss, posterior_probs, uniform_schedule
 from diffgen.rhm.bp import TreeBP
@@ -116,8 +117,11 @@ def test_expected_loss_is_smallest_at_the_cavity():
     random_y = torch.softmax(
         torch.randn(3, shape.d, shape.v, generator=torch.Generator().manual_seed(0)), -1
     )
-    candidates = {"cavity": messages.cavity.exp(), "leaf marginal": messages.marginal(shape.L).exp(),
-                  "random": random_y.double()}  # fmt: skip
+    candidates = {
+        "cavity": messages.cavity.exp(),
+        "leaf marginal": messages.marginal(shape.L).exp(),
+        "random": random_y.double(),
+    }
     leaves = torch.tensor(trees[-1])
     for row in range(3):
         w = ((leaves == torch.tensor(x_t[row])) * abar + (1 - abar) / shape.v).prod(dim=1).double()

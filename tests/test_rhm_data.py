@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import torch
 from rhm_enumeration import all_trees
+from rhm_support import one_thread  # noqa: F401 (autouse fixture)
 
 from diffgen.cli import main
 from diffgen.core.errors import DiffgenError, InputFileError
@@ -102,8 +103,10 @@ def test_draws_with_replacement_follow_one_generator():
     assert (a[0][:, 0] == torch.randint(0, FIG1.n, (100,), generator=gen).numpy()).all()
 
 
-DATA_SPEC = {"grammar": {"v": 8, "n": 8, "m": 3, "s": 2, "L": 3}, "seed_rules": 42,
-             "rules_path": "", "P": 256, "P_test": 64, "seed_sample": 1, "replacement": False}  # fmt: skip
+DATA_SPEC = {
+    "grammar": {"v": 8, "n": 8, "m": 3, "s": 2, "L": 3}, "seed_rules": 42, "rules_path": "",
+    "P": 256, "P_test": 64, "seed_sample": 1, "replacement": False,
+}  # fmt: skip
 
 
 def _digest(path):
@@ -133,7 +136,7 @@ def test_too_many_strings_and_bad_files_are_one_line_errors(tmp_path, capsys):
     assert main(["rhm", "data", "--spec", json.dumps(spec), "--out", str(tmp_path / "x.h5")]) == 2
     bad = tmp_path / "bad.h5"
     bad.write_bytes(b"not hdf5")
-    with pytest.raises(InputFileError, match="bad.h5"):
+    with pytest.raises(InputFileError, match=r"bad\.h5"):
         load_dataset(bad)
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("diffgen: --spec key 'P'") and "17496" in err[0]
@@ -151,12 +154,12 @@ def test_reference_rules_file_is_imported_for_its_shape(tmp_path):
     assert grammar_for(other, 42, str(path))[1] == "seed"
     broken = tmp_path / "broken.pt"
     broken.write_bytes(b"\x00garbage")
-    with pytest.raises(DiffgenError, match="broken.pt"):
+    with pytest.raises(DiffgenError, match=r"broken\.pt"):
         load_reference_rules(broken)
 
 
 def test_typed_spec_rejects_a_bad_grammar():
     from diffgen.rhm.jobs.data import SPEC
 
-    with pytest.raises(DiffgenError, match="grammar.m"):
+    with pytest.raises(DiffgenError, match=r"grammar\.m"):
         check(dict(DATA_SPEC, grammar=dict(DATA_SPEC["grammar"], m=0)), SPEC.fields)

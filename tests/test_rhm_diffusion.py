@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from rhm_support import one_thread  # noqa: F401 (autouse fixture)
 from test_rhm_data import chi2_pvalue
 
 from diffgen.core.diffusion.d3pm import (

@@ -3,6 +3,7 @@
 import pytest
 import torch
 import torch.nn.functional as F
+from rhm_support import one_thread  # noqa: F401 (autouse fixture)
 
 from diffgen.core.diffusion.d3pm import uniform_schedule
 from diffgen.rhm.network import BpUNet, NetworkConfig, build, parameter_count, parameter_formula

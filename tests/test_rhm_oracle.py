@@ -3,6 +3,7 @@
 import numpy as np
 import torch
 from rhm_enumeration import all_trees
+from rhm_support import one_thread  # noqa: F401 (autouse fixture)
 from test_rhm_data import chi2_pvalue
 
 from diffgen.core.diffusion.d3pm import uniform_schedule

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from rhm_support import one_thread  # noqa: F401 (autouse fixture)
 
 from diffgen.rhm.parsing import INVALID, Parser, validity
 from diffgen.rhm.rules import Shape, sample_rules
