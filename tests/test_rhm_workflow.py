@@ -1,6 +1,9 @@
 """Study 5 end to end on a tiny config: every rhm_ target, with the expected table rows."""
 
+import os
 import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -36,7 +39,11 @@ def tiny_results(tmp_path_factory):
     (root / "tiny.yaml").write_text(yaml.safe_dump(TINY))
     command = [*snakemake_command(), *TARGETS, "--cores", "2", "--configfile", "config.yaml",
                "resources/presets/small.yaml", "tiny.yaml", "--show-failed-logs"]  # fmt: skip
-    result = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=900)
+    # Jobs run `python`: this interpreter's, whether or not its environment is activated.
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    env = dict(os.environ, PATH=path, PYTHONUNBUFFERED="1")
+    result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True,
+                            timeout=900)  # fmt: skip
     if result.returncode != 0:
         pytest.fail(f"tiny rhm workflow failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
     return root / "results" / "tiny" / "rhm"

@@ -5,16 +5,12 @@ def rhm_run_path(template, run, **extra):
     return template.format(grammar=run.grammar, P=run.P, seed=run.seed, **extra)
 
 
-def rhm_checkpoints(which):
-    """Input function: the checkpoints a run's measurement covers (all sampled, or last)."""
-
-    def inputs(w):
-        return [
-            rhm.CHECKPOINT.format(grammar=w.grammar, P=w.P, seed=w.seed, step=step)
-            for step in RHM_PLAN.measured(w.which if which is None else which)
-        ]
-
-    return inputs
+def rhm_checkpoints(w):
+    """The checkpoints a run's measurement covers (every sampled one, or the last)."""
+    return [
+        rhm.CHECKPOINT.format(grammar=w.grammar, P=w.P, seed=w.seed, step=step)
+        for step in RHM_PLAN.measured(w.which)
+    ]
 
 
 def rhm_banks(w):
@@ -38,7 +34,9 @@ def rhm_fb_paths(part):
 
     def paths(figure):
         bp = [rhm.FB_BP.format(grammar=g, part=part) for g in RHM_PLAN.fb_grammars()]
-        models = [rhm_run_path(rhm.FB_MODEL, r, part=part) for r in RHM_PLAN.fb_models()]
+        models = [
+            rhm_run_path(rhm.FB_MODEL, r, part=part) for r in RHM_PLAN.fb_models()
+        ]
         return bp + models
 
     return paths

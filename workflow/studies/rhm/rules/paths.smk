@@ -1,5 +1,5 @@
-# Output paths of study 5 (templates), kept on the study object. A run is
-# (grammar, P, seed); grammar names read v8n8m3s2L3.
+# Output paths of study 5 (templates), kept on the study object, and its sizing
+# constants. A run is (grammar, P, seed); grammar names read v8n8m3s2L3.
 
 rhm.RUN = "{grammar}/P{P}/seed{seed}"
 rhm.DATA = f"{rhm.results}/data/{{grammar}}/P{{P}}.h5"
@@ -19,3 +19,9 @@ RHM_WILDCARDS = {
     "step": r"\d+",
     "which": "all|last",
 }
+
+#: Minutes a training attempt asks for: steps at a conservative rate, plus start-up.
+RHM_TRAIN_MINUTES = (
+    rhm.config["training"]["steps"] / rhm.config["cluster"]["train_steps_per_minute"]
+    + 10
+)

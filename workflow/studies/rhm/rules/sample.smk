@@ -26,7 +26,7 @@ rule rhm_sample_bank:
 rule rhm_measure:
     input:
         data=rhm.DATA,
-        checkpoints=rhm_checkpoints(None),
+        checkpoints=rhm_checkpoints,
         samples=rhm_banks,
     output:
         rhm.MEASURE,

@@ -2,11 +2,6 @@
 # two and at the last step. Runtime requests follow cluster.train_steps_per_minute.
 
 
-def rhm_train_minutes():
-    cluster, training = rhm.config["cluster"], rhm.config["training"]
-    return training["steps"] / cluster["train_steps_per_minute"] + 10
-
-
 rule rhm_train:
     input:
         data=rhm.DATA,
@@ -25,7 +20,7 @@ rule rhm_train:
     cache: "omit-software"
     threads: GPU_THREADS
     resources:
-        **gpu_job(rhm_train_minutes(), mem_mb=16000),
+        **gpu_job(RHM_TRAIN_MINUTES, mem_mb=16000),
     params:
         spec=rhm_train_spec,
         code=job_code("rhm", "train"),
