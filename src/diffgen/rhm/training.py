@@ -149,6 +149,14 @@ class RHMTrainer(training.Trainer):
         self.interval_start = time.perf_counter()
         return row
 
+    def progress_text(self, row: dict | None) -> str:
+        """The latest log row's losses (no device sync between rows)."""
+        last = row or (self.rows[-1] if self.rows else None)
+        if last is None:
+            return ""
+        return (f"loss {last['train_loss']:.5f}, EMA {last['loss_ema']:.5f} "
+                f"(step {last['step']}, epoch {last['epoch']:.4g})")  # fmt: skip
+
     def checkpoint(self) -> dict:
         return payload(self.model, self.position, self.spec.to_dict(), float(self.ema))
 

@@ -4,7 +4,7 @@
 # Targets: rhm_fig1 .. rhm_fig4, rhm (all), rhm_data, rhm_models.
 
 from diffgen.rhm.config import check_consistency as rhm_check
-from diffgen.rhm.plan import Plan as RhmPlan
+from diffgen.rhm import plan as rhm_plan
 from diffgen.rhm.registry import FIGURES as RHM_FIGURES
 
 rhm = Study(
@@ -13,7 +13,7 @@ rhm = Study(
     check=rhm_check,
     figures=RHM_FIGURES,
 )
-RHM_PLAN = RhmPlan(rhm.config)
+RHM_PLAN = rhm_plan.Plan(rhm.config)
 
 
 include: "rules/paths.smk"
