@@ -1,0 +1,87 @@
+"""Cross-key checks of the ``rhm`` config section (what its schema cannot express).
+
+Each problem is one line naming the key, at parse time, before any job runs.
+"""
+
+from __future__ import annotations
+
+from diffgen.core.errors import ConfigError, DiffgenError
+from diffgen.rhm.plan import shape_of
+from diffgen.rhm.rules import forced_replacement, load_reference_rules
+
+SECTION = "rhm"
+#: Largest v^s the parser's int64 tuple codes hold.
+MAX_TUPLES = 2**62
+
+
+def _fail(key: str, message: str) -> None:
+    raise ConfigError(f"config key '{SECTION}.{key}': {message}")
+
+
+def check_grammar(grammar: dict, key: str) -> None:
+    """Enough distinct s-tuples for every level's productions."""
+    shape = shape_of(grammar)
+    tuples = shape.v**shape.s
+    if tuples > MAX_TUPLES:
+        _fail(f"{key}.s", f"v^s = {shape.v}^{shape.s} tuples is more than 2^62")
+    if shape.n * shape.m > tuples:
+        _fail(
+            f"{key}.m",
+            f"n·m = {shape.n * shape.m} root productions need distinct {shape.s}-tuples, but "
+            f"v^s = {tuples} exist",
+        )
+    if shape.L > 1 and shape.v * shape.m > tuples:
+        _fail(
+            f"{key}.m",
+            f"v·m = {shape.v * shape.m} productions per level need distinct {shape.s}-tuples, but "
+            f"v^s = {tuples} exist",
+        )
+
+
+def check_consistency(config: dict) -> None:
+    """Cross-key checks on the study's section, defaults filled in."""
+    figures, data, training = config["figures"], config["data"], config["training"]
+    diffusion = config["diffusion"]
+    if diffusion["beta2"] < diffusion["beta1"]:
+        _fail("diffusion.beta2", f"{diffusion['beta2']} is below beta1={diffusion['beta1']}")
+    for figure in ("fig1", "fig2"):
+        check_grammar(figures[figure]["grammar"], f"figures.{figure}.grammar")
+    for i, grammar in enumerate(figures["fig3"]["grammars"]):
+        check_grammar(grammar, f"figures.fig3.grammars[{i}]")
+    for figure in ("fig1", "fig2"):
+        shape = shape_of(figures[figure]["grammar"])
+        depth = config["model"]["depth"]
+        if depth is not None and depth > shape.L:
+            _fail("model.depth", f"{depth} exceeds L={shape.L} of figures.{figure}.grammar")
+        sizes = figures[figure]["P"]
+        for P in sizes if isinstance(sizes, list) else [sizes]:
+            if forced_replacement(shape.pmax, data["replacement"]):
+                continue
+            if P + data["P_test"] > shape.pmax:
+                _fail(
+                    f"figures.{figure}.P",
+                    f"P = {P} plus data.P_test = {data['P_test']} exceeds Pmax = {shape.pmax:,} "
+                    f"of {shape.name()} (strings are drawn without replacement)",
+                )
+    if config["evaluation"]["first_step"] > training["steps"]:
+        _fail("evaluation.first_step", f"{config['evaluation']['first_step']} exceeds "
+              f"training.steps={training['steps']}")  # fmt: skip
+    fig3 = figures["fig3"]
+    for key in ("t", "model_t"):
+        late = [t for t in fig3[key] if t > diffusion["T"]]
+        if late:
+            _fail(f"figures.fig3.{key}", f"t = {late[0]} exceeds diffusion.T={diffusion['T']}")
+    if config["rules_path"]:
+        _check_rules_file(config["rules_path"], figures)
+
+
+def _check_rules_file(path: str, figures: dict) -> None:
+    """The reference rules file loads and has the shape of some grammar of the config."""
+    try:
+        shape = load_reference_rules(path).shape
+    except DiffgenError as err:
+        _fail("rules_path", str(err))
+    grammars = [figures["fig1"]["grammar"], figures["fig2"]["grammar"],
+                *figures["fig3"]["grammars"]]  # fmt: skip
+    if all(shape_of(g) != shape for g in grammars):
+        _fail("rules_path", f"{path} holds rules of {shape.name()}, no grammar of the config")

@@ -1,0 +1,1 @@
+"""Study 5's figures, one module each (``plot(table, pdf, png, style, options)``)."""

@@ -1,0 +1,1 @@
+"""Job kinds of study 5 (``diffgen rhm <kind>``), one module each."""

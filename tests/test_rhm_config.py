@@ -1,0 +1,114 @@
+"""The rhm config: defaults, one-line errors naming the key, the plan, the paper-scale DAG."""
+
+import copy
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from diffgen.core.config import load_schema, merge, validate
+from diffgen.core.errors import ConfigError
+from diffgen.rhm.config import check_consistency
+from diffgen.rhm.plan import Plan, Run
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = load_schema(ROOT / "workflow" / "studies" / "rhm" / "schema.yaml")
+PAPER = yaml.safe_load((ROOT / "config.yaml").read_text())["rhm"]
+SMALL = merge(
+    PAPER, yaml.safe_load((ROOT / "resources" / "presets" / "small.yaml").read_text())["rhm"]
+)
+
+
+def filled(section):
+    section = copy.deepcopy(section)
+    validate(section, SCHEMA, "rhm")
+    check_consistency(section)
+    return section
+
+
+def test_paper_config_matches_the_schema_defaults_and_the_spec():
+    paper, empty = filled(PAPER), filled({})
+    assert paper == empty
+    plan = Plan(paper)
+    assert len(plan.runs("fig1")) == 3 and len(plan.runs("fig2")) == 27
+    assert len(plan.all_runs()) == 30 and len(plan.datasets()) == 10
+    assert plan.checkpoints()[-1] == 160_000 and len(plan.sampled()) == 19
+    assert plan.depth("v8n8m3s2L3") == 3 and plan.shapes["v16n16m4s2L3"].pmax == 262_144
+    assert plan.fb_grammars() == ["v8n8m3s2L3", "v16n16m4s2L6", "v32n32m8s2L5"]
+    assert plan.fb_models() == [Run("v8n8m3s2L3", 1024, s) for s in range(3)]
+
+
+def test_small_preset_shares_the_fig1_run_with_fig2():
+    plan = Plan(filled(SMALL))
+    assert plan.all_runs() == [Run("v8n8m3s2L3", 128, 0), Run("v8n8m3s2L3", 1024, 0)]
+    assert plan.sampled() == [256, 512, 1024, 2048, 4096]
+    assert plan.measured("last") == [4096]
+    assert plan.string_count("v8n8m3s2L3") == 512 and plan.string_count("v16n16m4s2L4") == 512
+
+
+def grammar(**values):
+    return {"v": 8, "m": 3, "s": 2, "L": 3, **values}
+
+
+@pytest.mark.parametrize(
+    ("change", "pattern"),
+    [
+        (lambda c: c["figures"]["fig2"].update(grammar={"v": 4, "n": 2, "m": 5, "s": 2, "L": 3}),
+         r"'rhm\.figures\.fig2\.grammar\.m': v·m = 20 .* v\^s = 16"),
+        (lambda c: c["figures"]["fig1"].update(grammar={"v": 4, "n": 9, "m": 2, "s": 2, "L": 2}),
+         r"'rhm\.figures\.fig1\.grammar\.m': n·m = 18"),
+        (lambda c: c["figures"]["fig3"]["grammars"].append(grammar(m=9)),
+         r"'rhm\.figures\.fig3\.grammars\[3\]\.m'"),
+        (lambda c: c["figures"]["fig1"].update(P=17_000),
+         r"'rhm\.figures\.fig1\.P': P = 17000 plus data\.P_test = 1024 exceeds Pmax = 17,496"),
+        (lambda c: c["figures"]["fig2"].update(P=[256, 262_000]), r"'rhm\.figures\.fig2\.P'"),
+        (lambda c: c["figures"]["fig3"].update(t=[5, 300]), r"'rhm\.figures\.fig3\.t': t = 300"),
+        (lambda c: c["model"].update(depth=4), r"'rhm\.model\.depth': 4 exceeds L=3"),
+        (lambda c: c["diffusion"].update(beta2=1e-4), r"'rhm\.diffusion\.beta2'"),
+        (lambda c: c["evaluation"].update(first_step=10**6), r"'rhm\.evaluation\.first_step'"),
+        (lambda c: c["training"].update(lrr=1.0), r"unknown config key 'rhm\.training\.lrr'"),
+        (lambda c: c["training"].update(lr="fast"), r"'rhm\.training\.lr'.*not of type"),
+        (lambda c: c["figures"]["fig1"].update(grammar={"v": 8, "m": 3, "s": 2}),
+         r"'rhm\.figures\.fig1\.grammar'.*'L'"),
+        (lambda c: c.update(rules_path="/nonexistent/rules.pt"), r"'rhm\.rules_path'.*nonexistent"),
+    ],
+)  # fmt: skip
+def test_bad_values_give_one_line_errors_naming_the_key(change, pattern):
+    section = copy.deepcopy(PAPER)
+    change(section)
+    with pytest.raises(ConfigError) as info:
+        filled(section)
+    message = str(info.value)
+    assert "\n" not in message
+    assert re.search(pattern, message), message
+
+
+def test_replacement_lifts_the_pmax_check():
+    section = copy.deepcopy(PAPER)
+    section["figures"]["fig1"]["P"] = 17_000
+    section["data"]["replacement"] = True
+    filled(section)
+
+
+def _snakemake(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "snakemake", *args], cwd=ROOT, capture_output=True, text=True,
+        timeout=300,
+    )  # fmt: skip
+
+
+def test_paper_dry_run_lists_the_training_jobs_on_a_gpu():
+    result = _snakemake("-n", "rhm")
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = result.stdout
+    counts = dict(re.findall(r"^(rhm_\w+)\s+(\d+)$", out, flags=re.M))
+    assert counts["rhm_train"] == "30" and counts["rhm_sample_bank"] == "84"
+    assert counts["rhm_dataset"] == "10" and counts["rhm_forward_backward_bp"] == "3"
+    blocks = re.findall(r"rule rhm_train:\n(.*?)\n\n", out + "\n\n", flags=re.S)
+    assert blocks and all("gpu=1" in re.sub(r"\s+", " ", b) for b in blocks)
+    bad = _snakemake("-n", "rhm", "--config", "rhm={figures: {fig1: {P: 20000}}}")
+    lines = [line for line in bad.stderr.splitlines() if line.startswith("diffgen:")]
+    assert bad.returncode != 0 and len(lines) == 1 and "'rhm.figures.fig1.P'" in lines[0]

@@ -1,0 +1,87 @@
+"""Study 5 end to end on a tiny config: every rhm_ target, with the expected table rows."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from conftest import copy_workflow, snakemake_command
+
+pytestmark = pytest.mark.slow
+
+#: The small preset with fewer steps, samples and strings (about 2-3 minutes on 2 cores).
+TINY = {
+    "results": "results/tiny",
+    "rhm": {
+        "training": {"steps": 2048, "log_every": 512},
+        "data": {"P_test": 256},
+        "evaluation": {"n_samples": 256, "first_step": 1024, "loss_strings": 256},
+        "figures": {
+            "fig3": {
+                "grammars": [{"v": 8, "n": 8, "m": 3, "s": 2, "L": 3}],
+                "n_strings": 256,
+                "t": [10, 20, 30, 40, 60, 80],
+                "model_strings": 128,
+                "model_t": [10, 30, 50],
+            }
+        },
+    },
+}
+TARGETS = ("rhm_fig1", "rhm_fig2", "rhm_fig3", "rhm_fig4", "rhm")
+
+
+@pytest.fixture(scope="module")
+def tiny_results(tmp_path_factory):
+    root = copy_workflow(tmp_path_factory.mktemp("rhm_workflow"))
+    (root / "tiny.yaml").write_text(yaml.safe_dump(TINY))
+    command = [*snakemake_command(), *TARGETS, "--cores", "2", "--configfile", "config.yaml",
+               "resources/presets/small.yaml", "tiny.yaml", "--show-failed-logs"]  # fmt: skip
+    # Jobs run `python`: this interpreter's, whether or not its environment is activated.
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    env = dict(os.environ, PATH=path, PYTHONUNBUFFERED="1")
+    result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True,
+                            timeout=900)  # fmt: skip
+    if result.returncode != 0:
+        pytest.fail(f"tiny rhm workflow failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    return root / "results" / "tiny" / "rhm"
+
+
+def test_every_figure_and_table_is_written(tiny_results):
+    for figure in ("fig1", "fig2", "fig3", "fig4"):
+        assert (tiny_results / "figures" / f"{figure}.png").stat().st_size > 10_000
+        assert (tiny_results / "figures" / f"{figure}.pdf").stat().st_size > 5_000
+        assert (tiny_results / "tables" / f"{figure}.csv").stat().st_size > 0
+
+
+def test_tables_have_their_rows(tiny_results):
+    fig1 = pd.read_csv(tiny_results / "tables" / "fig1.csv")
+    assert sorted(fig1["step"].unique()) == [1024, 2048]
+    expected = {"valid_1", "valid_2", "valid_3", "copies", "new_valid", "train_loss",
+                "test_loss", "loss_ema", "chance_1", "chance_3", "copies_ideal",
+                *(f"test_loss_w{w}" for w in range(10))}  # fmt: skip
+    assert expected <= set(fig1["quantity"])
+    assert (fig1.groupby("quantity").size() == 2).all()
+    fig2 = pd.read_csv(tiny_results / "tables" / "fig2.csv")
+    assert sorted(fig2["P"].unique()) == [128, 1024] and set(fig2["step"]) == {2048}
+    fig3 = pd.read_csv(tiny_results / "tables" / "fig3.csv")
+    assert len(fig3[fig3["source"] == "bp"]) == 6 * 4
+    assert len(fig3[fig3["source"] == "model"]) == 3 * 4
+    fig4 = pd.read_csv(tiny_results / "tables" / "fig4.csv")
+    chi, corr = fig4[fig4["kind"] == "chi"], fig4[fig4["kind"] == "corr"]
+    assert len(chi[chi["source"] == "bp"]) == 6 and len(chi[chi["source"] == "model"]) == 3
+    assert len(corr) == 2 * 8 and corr.groupby("source")["t"].nunique().eq(1).all()
+
+
+def test_the_grammar_is_learnt_bottom_up(tiny_results):
+    fig1 = pd.read_csv(tiny_results / "tables" / "fig1.csv")
+    last = fig1[fig1["step"] == fig1["step"].max()].set_index("quantity")["mean"]
+    assert last["valid_1"] > last["valid_2"] > last["valid_3"]
+    assert last["valid_1"] >= 0.7
+    for h in (1, 2, 3):
+        assert last[f"valid_{h}"] > last[f"chance_{h}"]
+    keep = pd.read_csv(tiny_results / "tables" / "fig3.csv")
+    bp = keep[(keep["source"] == "bp") & (keep["t"] == 30)].set_index("level")["mean"]
+    assert bp[0] < bp[3], "the class changes before the leaves"

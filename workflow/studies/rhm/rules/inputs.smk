@@ -1,0 +1,61 @@
+"""Input functions of study 5: which files a job or a figure reads."""
+
+
+def rhm_run_path(template, run, **extra):
+    return template.format(grammar=run.grammar, P=run.P, seed=run.seed, **extra)
+
+
+def rhm_checkpoints(w):
+    """The checkpoints a run's measurement covers (every sampled one, or the last)."""
+    return [
+        rhm.CHECKPOINT.format(grammar=w.grammar, P=w.P, seed=w.seed, step=step)
+        for step in RHM_PLAN.measured(w.which)
+    ]
+
+
+def rhm_banks(w):
+    return [
+        rhm.SAMPLES.format(grammar=w.grammar, P=w.P, seed=w.seed, step=step)
+        for step in RHM_PLAN.measured(w.which)
+    ]
+
+
+def rhm_last_checkpoint(w):
+    step = RHM_PLAN.checkpoints()[-1]
+    return rhm.CHECKPOINT.format(grammar=w.grammar, P=w.P, seed=w.seed, step=step)
+
+
+#: Which checkpoints each trained figure's measurement tables cover.
+RHM_MEASURED = {"fig1": "all", "fig2": "last"}
+
+
+def rhm_fb_paths(part):
+    """figure -> the forward-backward tables of BP and of the overlaid models."""
+
+    def paths(figure):
+        bp = [rhm.FB_BP.format(grammar=g, part=part) for g in RHM_PLAN.fb_grammars()]
+        models = [
+            rhm_run_path(rhm.FB_MODEL, r, part=part) for r in RHM_PLAN.fb_models()
+        ]
+        return bp + models
+
+    return paths
+
+
+# The kinds of measurement tables the figures of the registry read.
+rhm.inputs = {
+    "measure": lambda figure: [
+        rhm_run_path(rhm.MEASURE, run, which=RHM_MEASURED[figure])
+        for run in RHM_PLAN.runs(figure)
+    ],
+    "keep": rhm_fb_paths("keep"),
+    "fluct": rhm_fb_paths("fluct"),
+}
+rhm.data = lambda: [
+    rhm.DATA.format(grammar=grammar, P=P) for grammar, P in RHM_PLAN.datasets()
+]
+rhm.models = lambda: [
+    rhm_run_path(rhm.CHECKPOINT, run, step=step)
+    for run in RHM_PLAN.all_runs()
+    for step in RHM_PLAN.checkpoints()
+]
