@@ -9,6 +9,8 @@ rule rhm_dataset:
     wildcard_constraints:
         **RHM_WILDCARDS,
     cache: "omit-software"
+    conda:
+        ENV
     threads: CPU_THREADS
     resources:
         **cpu_job(30),
@@ -16,7 +18,7 @@ rule rhm_dataset:
         spec=rhm_data_spec,
         code=job_code("rhm", "data"),
     shell:
-        "{DIFFGEN} rhm data --spec {params.spec:q} --out {output} > {log} 2>&1"
+        "python -m diffgen.cli rhm data --spec {params.spec:q} --out {output} > {log} 2>&1"
 
 
 rule rhm_strings:
@@ -27,6 +29,8 @@ rule rhm_strings:
     wildcard_constraints:
         **RHM_WILDCARDS,
     cache: "omit-software"
+    conda:
+        ENV
     threads: CPU_THREADS
     resources:
         **cpu_job(30),
@@ -34,4 +38,4 @@ rule rhm_strings:
         spec=rhm_strings_spec,
         code=job_code("rhm", "strings"),
     shell:
-        "{DIFFGEN} rhm strings --spec {params.spec:q} --out {output} > {log} 2>&1"
+        "python -m diffgen.cli rhm strings --spec {params.spec:q} --out {output} > {log} 2>&1"

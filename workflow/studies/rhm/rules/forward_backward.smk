@@ -12,6 +12,8 @@ rule rhm_forward_backward_bp:
         f"{rhm.logs}/forward_backward/bp/{{grammar}}.log",
     wildcard_constraints:
         **RHM_WILDCARDS,
+    conda:
+        ENV
     threads: GPU_THREADS
     resources:
         **gpu_job(30, mem_mb=16000),
@@ -19,7 +21,7 @@ rule rhm_forward_backward_bp:
         spec=rhm_fb_bp_spec,
         code=job_code("rhm", "forward-backward-bp"),
     shell:
-        "{DIFFGEN} rhm forward-backward-bp --strings {input.strings} --spec {params.spec:q}"
+        "python -m diffgen.cli rhm forward-backward-bp --strings {input.strings} --spec {params.spec:q}"
         " --keep {output.keep} --fluct {output.fluct} --threads {threads} > {log} 2>&1"
 
 
@@ -34,6 +36,8 @@ rule rhm_forward_backward_model:
         f"{rhm.logs}/forward_backward/model/{rhm.RUN}.log",
     wildcard_constraints:
         **RHM_WILDCARDS,
+    conda:
+        ENV
     threads: GPU_THREADS
     resources:
         **gpu_job(60, mem_mb=16000),
@@ -41,6 +45,6 @@ rule rhm_forward_backward_model:
         spec=rhm_fb_model_spec,
         code=job_code("rhm", "forward-backward-model"),
     shell:
-        "{DIFFGEN} rhm forward-backward-model --strings {input.strings}"
+        "python -m diffgen.cli rhm forward-backward-model --strings {input.strings}"
         " --checkpoint {input.checkpoint} --spec {params.spec:q} --keep {output.keep}"
         " --fluct {output.fluct} --threads {threads} > {log} 2>&1"

@@ -12,6 +12,8 @@ rule rhm_sample_bank:
     wildcard_constraints:
         **RHM_WILDCARDS,
     cache: "omit-software"
+    conda:
+        ENV
     threads: GPU_THREADS
     resources:
         **gpu_job(20, mem_mb=8000),
@@ -19,7 +21,7 @@ rule rhm_sample_bank:
         spec=rhm_sample_spec,
         code=job_code("rhm", "sample"),
     shell:
-        "{DIFFGEN} rhm sample --checkpoint {input.checkpoint} --spec {params.spec:q}"
+        "python -m diffgen.cli rhm sample --checkpoint {input.checkpoint} --spec {params.spec:q}"
         " --out {output} --threads {threads} > {log} 2>&1"
 
 
@@ -34,6 +36,8 @@ rule rhm_measure:
         f"{rhm.logs}/measure/{rhm.RUN}_{{which}}.log",
     wildcard_constraints:
         **RHM_WILDCARDS,
+    conda:
+        ENV
     threads: GPU_THREADS
     resources:
         **gpu_job(30, mem_mb=8000),
@@ -41,6 +45,6 @@ rule rhm_measure:
         spec=rhm_measure_spec,
         code=job_code("rhm", "measure"),
     shell:
-        "{DIFFGEN} rhm measure --data {input.data} --checkpoints {input.checkpoints}"
+        "python -m diffgen.cli rhm measure --data {input.data} --checkpoints {input.checkpoints}"
         " --samples {input.samples} --spec {params.spec:q} --out {output}"
         " --threads {threads} > {log} 2>&1"

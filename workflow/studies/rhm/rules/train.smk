@@ -18,6 +18,8 @@ rule rhm_train:
     wildcard_constraints:
         **RHM_WILDCARDS,
     cache: "omit-software"
+    conda:
+        ENV
     threads: GPU_THREADS
     resources:
         **gpu_job(RHM_TRAIN_MINUTES, mem_mb=16000),
@@ -25,5 +27,5 @@ rule rhm_train:
         spec=rhm_train_spec,
         code=job_code("rhm", "train"),
     shell:
-        "{DIFFGEN} rhm train --data {input.data} --spec {params.spec:q}"
+        "python -m diffgen.cli rhm train --data {input.data} --spec {params.spec:q}"
         " --run-dir $(dirname {output.log}) --threads {threads} > {log} 2>&1"
