@@ -21,7 +21,7 @@ from diffgen.core import training
 from diffgen.core.diffusion.gaussian import linear_schedule
 from diffgen.core.progress import log
 from diffgen.core.seeding import array_digest
-from diffgen.core.training import RunOptions
+from diffgen.core.training import RunOptions, maybe_compile
 
 
 @dataclass
@@ -55,17 +55,6 @@ def lr_multiplier(epoch: int, total: int, warm: int, mid: float, final: float) -
     span = max(total - warm, 1)
     progress = min((epoch - warm) / span, 1.0)
     return final + (mid - final) * 0.5 * (1.0 + math.cos(math.pi * progress))
-
-
-def maybe_compile(model: torch.nn.Module, enabled: bool) -> torch.nn.Module:
-    """torch.compile where asked and available; eager (with a log line) where it fails."""
-    if not enabled:
-        return model
-    try:
-        return torch.compile(model)
-    except Exception as err:  # compile support varies by platform; eager is always valid
-        log(f"torch.compile unavailable ({type(err).__name__}: {err}); running eagerly")
-        return model
 
 
 class TransformerTrainer(training.Trainer):

@@ -50,6 +50,17 @@ class RunOptions:
     progress_every: float = 10.0
 
 
+def maybe_compile(model: torch.nn.Module, enabled: bool) -> torch.nn.Module:
+    """torch.compile where asked and available; eager (with a log line) where it fails."""
+    if not enabled:
+        return model
+    try:
+        return torch.compile(model)
+    except Exception as err:  # compile support varies by platform; eager is always valid
+        log(f"torch.compile unavailable ({type(err).__name__}: {err}); running eagerly")
+        return model
+
+
 class Trainer(ABC):
     """One training run of a study: its state and one unit of work at a time.
 

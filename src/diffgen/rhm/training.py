@@ -22,7 +22,7 @@ from diffgen.core import training
 from diffgen.core.diffusion.d3pm import kl_loss, noise_tokens, uniform_schedule
 from diffgen.core.progress import log
 from diffgen.core.seeding import array_digest
-from diffgen.core.training import RunOptions
+from diffgen.core.training import RunOptions, maybe_compile
 from diffgen.rhm.checkpoints import payload
 from diffgen.rhm.network import NetworkConfig, build, parameter_count
 
@@ -49,17 +49,6 @@ class TrainSpec:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-def maybe_compile(model: torch.nn.Module, enabled: bool) -> torch.nn.Module:
-    """torch.compile where asked; eager (with a log line) where it is unavailable."""
-    if not enabled:
-        return model
-    try:
-        return torch.compile(model)
-    except Exception as err:  # compile support varies by platform; eager is always valid
-        log(f"torch.compile unavailable ({type(err).__name__}: {err}); running eagerly")
-        return model
 
 
 class RHMTrainer(training.Trainer):
