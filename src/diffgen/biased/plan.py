@@ -39,11 +39,6 @@ class Pair:
     second: ModelId
     same_split: bool
 
-    @property
-    def name(self) -> str:
-        kind = "same" if self.same_split else "disjoint"
-        return f"{kind}{self.first.split}-{self.first.seed}_{self.second.split}-{self.second.seed}"
-
 
 class Plan:
     """Derived quantities of one configuration."""

@@ -66,7 +66,7 @@ def plot(
             )  # fmt: skip
         if critical is not None:
             draw.mark_x(ax, critical, color="0.3", linestyle=CRITICAL_STYLE)
-        draw.log_y(ax)
+        ax.set_ylim(bottom=0.0)  # linear, as the reference: the peaks, not the tails, matter
         ax.set_xlim(0.0, max(1.0, float(table["t_fraction"].max())))
         ax.set_xlabel("t / T")
         ax.set_ylabel(KL_LABEL)
