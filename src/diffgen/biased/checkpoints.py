@@ -6,9 +6,9 @@ spec needed to rebuild it. Resume states are the core training loop's business.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
-import numpy as np
 import torch
 
 from diffgen import __version__
@@ -27,12 +27,19 @@ def checkpoint_name(epoch: int) -> str:
 
 
 def checkpoint_epochs(total: int, count: int, first: int) -> list[int]:
-    """``count`` epochs log-spaced from ``first`` to ``total``, rounded, unique, sorted."""
+    """``count`` epochs log-spaced from ``first`` to ``total``, as the reference saves them.
+
+    The reference computes ``torch.logspace(2, torch.log10(torch.tensor(total)),
+    count).long()``: float32, then truncation, so 35,000 epochs end at 34,999.
+    The same computation here gives the paper's epoch labels; duplicates (short
+    runs) are kept once.
+    """
     if total < 1 or count < 1 or first < 1:
         raise ValueError("epochs, checkpoint count and first checkpoint must be >= 1")
     first = min(first, total)
-    grid = np.logspace(np.log10(first), np.log10(total), count)
-    return sorted({int(v) for v in np.round(grid)} | {total})
+    end = torch.log10(torch.tensor(total))  # int64 -> float32, as the reference
+    grid = torch.logspace(math.log10(first), end, count, dtype=torch.float32)
+    return sorted({int(v) for v in grid.long().tolist()})
 
 
 def checkpoint_payload(model: TransformerDenoiser, epoch: int, spec: dict) -> dict:
@@ -58,6 +65,13 @@ def _architecture(path: Path, payload: dict) -> TransformerConfig:
 
 def load_model(path: str | Path, device: str | torch.device = "cpu") -> TransformerDenoiser:
     """Rebuild a trained model from a checkpoint file, in eval mode."""
+    return load_checkpoint(path, device)[0]
+
+
+def load_checkpoint(
+    path: str | Path, device: str | torch.device = "cpu"
+) -> tuple[TransformerDenoiser, int, dict]:
+    """(model in eval mode, epoch, run spec) from one read of a checkpoint file."""
     path = Path(path)
     payload = load_torch(path, fmt=FORMAT)
     model = TransformerDenoiser(_architecture(path, payload))
@@ -79,13 +93,17 @@ def load_model(path: str | Path, device: str | torch.device = "cpu") -> Transfor
                 f"{path}: weight '{name}' has shape {shape}, expected {tuple(tensor.shape)}"
             )
     model.load_state_dict(weights)
-    return model.to(device).eval()
+    spec = payload.get("spec")
+    return model.to(device).eval(), _epoch(path, payload), spec if isinstance(spec, dict) else {}
 
 
-def checkpoint_epoch(path: str | Path) -> int:
-    """The epoch recorded in a checkpoint (an error names a file without one)."""
-    payload = load_torch(path, fmt=FORMAT)
+def _epoch(path: str | Path, payload: dict) -> int:
     epoch = payload.get("epoch")
     if isinstance(epoch, bool) or not isinstance(epoch, int):
         raise InputFileError(f"{path}: checkpoint lacks an integer 'epoch'")
     return epoch
+
+
+def checkpoint_epoch(path: str | Path) -> int:
+    """The epoch recorded in a checkpoint (an error names a file without one)."""
+    return _epoch(path, load_torch(path, fmt=FORMAT))

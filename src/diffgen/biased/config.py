@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from diffgen.biased import dataset
+from diffgen.biased.plan import FIRST, LAST, PAIR_FIGURES, REFERENCES, Plan
 from diffgen.core.checks import check_linear_schedule
 from diffgen.core.errors import ConfigError, DiffgenError
 
@@ -25,13 +26,15 @@ def check_consistency(config: dict) -> None:
     sizes = [run["n"] for run in training["runs"]]
     if len(set(sizes)) != len(sizes):
         _fail("training.runs", "each size n may appear only once")
-    pairs = config["sample_split"]["pairs"]
-    if 2 * pairs > training["seeds"]:
+    same = config["sample_split"]["same_split_pairs"]
+    if same > training["seeds"]:
         _fail(
-            "sample_split.pairs",
-            f"{pairs} disjoint pairs need {2 * pairs} seeds but training.seeds is "
-            f"{training['seeds']}",
+            "sample_split.same_split_pairs",
+            f"{same} same-split pairs need {same} splits but training.seeds is {training['seeds']}",
         )
+    for name in PAIR_FIGURES:
+        if figures[name]["seeds"] < 2 and same == 0:
+            _fail(f"figures.{name}.seeds", "one seed and no same-split pairs: no pair to compare")
     for name, fig in figures.items():
         for n in fig.get("sizes", []):
             if n not in sizes:
@@ -41,16 +44,17 @@ def check_consistency(config: dict) -> None:
                 f"figures.{name}.seeds",
                 f"{fig['seeds']} exceeds training.seeds={training['seeds']}",
             )
-        for k in fig.get("ks", []):
-            if k > grammar["l"]:
-                _fail(f"figures.{name}.ks", f"k={k} exceeds grammar.l={grammar['l']}")
+        for key in ("ks", "bp_ks"):
+            for k in fig.get(key, []):
+                if k > grammar["l"]:
+                    _fail(f"figures.{name}.{key}", f"k={k} exceeds grammar.l={grammar['l']}")
     _check_training_pool(config["data"], training["seeds"], max(sizes))
     test_needs = {
         "figures.fig4a.n_samples": figures["fig4a"]["n_samples"],
-        "figures.fig1b.n_sequences": figures["fig1b"]["n_sequences"],
-        "figures.fig3b.n_sequences": figures["fig3b"]["n_sequences"],
-        "figures.fig4b.n_sequences": figures["fig4b"]["n_sequences"],
-        "figures.fig5.n_sequences": figures["fig5"]["n_sequences"],
+        **{
+            f"figures.{name}.n_sequences": figures[name]["n_sequences"]
+            for name in ("fig1b", "fig6", "fig3b", "fig4b", "fig5")
+        },
         "evaluation.loss_sequences": config["evaluation"]["loss_sequences"],
     }
     for key, value in test_needs.items():
@@ -62,6 +66,24 @@ def check_consistency(config: dict) -> None:
             )
     if figures["figA11"]["empirical_size"] > min(figures["figA11"]["sizes"]):
         _fail("figures.figA11.empirical_size", "larger than the training set")
+    _check_named_checkpoints(config, "figA11")
+
+
+def _check_named_checkpoints(config: dict, figure: str) -> None:
+    """Every entry of ``figures.<figure>.checkpoints`` is a name or a checkpoint epoch."""
+    plan = Plan(config)
+    for entry in config["figures"][figure]["checkpoints"]:
+        if entry in (FIRST, LAST, *REFERENCES):
+            continue
+        if isinstance(entry, bool) or not isinstance(entry, int):
+            names = ", ".join((FIRST, *REFERENCES, LAST))
+            _fail(f"figures.{figure}.checkpoints", f"{entry!r} is neither an epoch nor {names}")
+        for n in config["figures"][figure]["sizes"]:
+            if entry not in plan.checkpoints(n):
+                _fail(
+                    f"figures.{figure}.checkpoints",
+                    f"epoch {entry} is not a checkpoint of n={n} ({plan.checkpoints(n)})",
+                )
 
 
 def _check_training_pool(data: dict, seeds: int, largest: int) -> None:

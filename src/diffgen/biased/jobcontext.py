@@ -13,11 +13,11 @@ import torch
 from diffgen.biased import dataset
 from diffgen.biased.denoisers import ModelDenoiser
 from diffgen.biased.evaluation import fixed_noisy_batch
-from diffgen.biased.models import model_denoiser, schedule_from
+from diffgen.biased.models import checkpoint_denoiser, model_denoiser, schedule_from
 from diffgen.core.denoisers import Denoiser
 from diffgen.core.device import runtime_device
 from diffgen.core.jobs import add_runtime, add_spec, input_file
-from diffgen.core.specs import Count, Fraction, Index, Positive, Range, Spec
+from diffgen.core.specs import Count, Fraction, Index, Optional, Positive, Range, Spec
 
 #: Spec pieces: the diffusion, a model's identity, evaluation settings.
 DIFFUSION = {"diffusion": {"T": Count, "beta_start": Positive, "beta_end": Positive}}
@@ -25,6 +25,8 @@ MODEL = {"n": Count, "split": Index, "seed": Index}
 EVALUATION = {**DIFFUSION, "mixed_precision": bool, "eval_seed": Index, "batch_size": Count}
 K_LIST = [Range(int, 0)]
 FRACTIONS = [Fraction]
+#: A t grid: a list of t/T, or null for every step 1..T.
+GRID = Optional(FRACTIONS)
 
 
 def add_arguments(parser: argparse.ArgumentParser, spec: Spec, checkpoints: str = "many") -> None:
@@ -84,15 +86,24 @@ class JobContext:
         return self.schedule.t_of_fraction(self.spec[key])
 
     def grid(self) -> list[int]:
-        """The distinct steps of the spec's ``t_fractions``, ascending."""
-        return sorted({self.schedule.t_of_fraction(f) for f in self.spec["t_fractions"]})
+        """The distinct steps of the spec's ``t_fractions``, ascending (null: every step)."""
+        fractions = self.spec["t_fractions"]
+        if fractions is None:
+            return list(range(1, self.schedule.T + 1))
+        return sorted({self.schedule.t_of_fraction(f) for f in fractions})
 
     def model(self, path: str) -> ModelDenoiser:
         return model_denoiser(path, self.device, self.spec)
 
+    def checkpoint(self, path: str) -> tuple[ModelDenoiser, int]:
+        """A checkpoint as a denoiser and its epoch, from one read of the file."""
+        denoiser, epoch, _ = checkpoint_denoiser(path, self.device, self.spec)
+        return denoiser, epoch
+
     def log_probs(self, denoiser: Denoiser, x_t: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
         return batched_log_probs(denoiser, x_t, t, self.spec["batch_size"], self.device)
 
-    def noisy(self, tokens, t: int | None = None):
-        """(x0, t, x_t) of ``tokens`` with the spec's fixed evaluation noise."""
-        return fixed_noisy_batch(tokens, self.grammar.q, self.schedule, self.spec["eval_seed"], t)
+    def noisy(self, tokens, t: int | None = None, reps: int = 1):
+        """(x0, t, x_t) of ``tokens`` (``reps`` noise repetitions) with the evaluation noise."""
+        q, seed = self.grammar.q, self.spec["eval_seed"]
+        return fixed_noisy_batch(tokens, q, self.schedule, seed, t, reps)

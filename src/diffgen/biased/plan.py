@@ -6,12 +6,20 @@ both agree on which (size, split, seed) models and which checkpoints exist.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from diffgen.biased.checkpoints import checkpoint_epochs
 
 #: Figures whose measurements compare pairs of models (sample-split KL).
 PAIR_FIGURES = ("fig1b", "fig6")
+
+#: The settings that define a sequential-learning measurement (Fig 1b, Fig 6).
+MEASUREMENT_KEYS = ("seeds", "t_fraction", "n_sequences", "reps", "ks")
+
+#: Named checkpoints a figure can ask for besides an epoch number (App. Fig 11).
+FIRST, LAST = "first", "last"
+REFERENCES = ("nn_divergence_min", "test_loss_min")
 
 
 @dataclass(frozen=True, order=True)
@@ -30,11 +38,6 @@ class Pair:
     first: ModelId
     second: ModelId
     same_split: bool
-
-    @property
-    def name(self) -> str:
-        kind = "same" if self.same_split else "disjoint"
-        return f"{kind}{self.first.split}-{self.first.seed}_{self.second.split}-{self.second.seed}"
 
 
 class Plan:
@@ -58,16 +61,59 @@ class Plan:
     def figure_sizes(self, figure: str) -> list[int]:
         return list(self.config["figures"][figure]["sizes"])
 
-    def pairs(self, n: int) -> list[Pair]:
-        """Disjoint pairs (splits 2i and 2i+1) and same-split pairs (split i, two seeds)."""
+    def pairs(self, figure: str, n: int) -> list[Pair]:
+        """Every cross-split pair of the figure's models, then the same-split pairs.
+
+        Cross-split: all C(seeds, 2) pairs of models (split i, seed i), i < j.
+        Same-split: model (split i, seed i) with a twin on split i whose seed is
+        ``same_split_seed_offset + i``, for i < ``same_split_pairs``.
+        """
         spec = self.config["sample_split"]
-        out = []
-        for i in range(spec["pairs"]):
-            out.append(Pair(ModelId(n, 2 * i, 2 * i), ModelId(n, 2 * i + 1, 2 * i + 1), False))
-        for i in range(spec["pairs"]):
-            extra = ModelId(n, i, spec["same_split_seed_offset"] + i)
-            out.append(Pair(ModelId(n, i, i), extra, True))
+        family = self.figure_models(figure, n)
+        out = [Pair(a, b, False) for a, b in itertools.combinations(family, 2)]
+        for i in range(spec["same_split_pairs"]):
+            twin = ModelId(n, i, spec["same_split_seed_offset"] + i)
+            out.append(Pair(ModelId(n, i, i), twin, True))
         return out
+
+    def pair_models(self, figure: str, n: int) -> list[ModelId]:
+        """The models the pairs of a figure's size use, each once, sorted."""
+        return sorted({m for pair in self.pairs(figure, n) for m in (pair.first, pair.second)})
+
+    def measurement_source(self, figure: str) -> str:
+        """The first sequential-learning figure whose measurement settings ``figure`` shares.
+
+        Fig 6 reads its own config keys; when they equal Fig 1(b)'s, both
+        figures read the same measurement files, so nothing is computed twice.
+        """
+        figures = self.config["figures"]
+        mine = {key: figures[figure][key] for key in MEASUREMENT_KEYS}
+        for other in PAIR_FIGURES:
+            if {key: figures[other][key] for key in MEASUREMENT_KEYS} == mine:
+                return other
+        return figure
+
+    def named_epochs(self, names: list, n: int, references: dict) -> dict[int, list[str]]:
+        """Epoch -> the names that chose it, for a list of epochs and checkpoint names.
+
+        ``references`` maps the reference names (test-loss minimum, NN-divergence
+        minimum) to the epochs chosen from the measurements.
+        """
+        epochs = self.checkpoints(n)
+        chosen: dict[int, list[str]] = {}
+        for name in names:
+            if name == FIRST:
+                epoch = epochs[0]
+            elif name == LAST:
+                epoch = epochs[-1]
+            elif name in REFERENCES:
+                epoch = references[name]
+            else:
+                epoch, name = int(name), "epoch"
+            labels = chosen.setdefault(int(epoch), [])
+            if name not in labels:
+                labels.append(name)
+        return dict(sorted(chosen.items()))
 
     def models(self, n: int) -> list[ModelId]:
         """Every model of size n some figure needs (the training jobs)."""
@@ -77,8 +123,7 @@ class Plan:
                 continue
             needed.update(self.figure_models(figure, n))
             if figure in PAIR_FIGURES:
-                for pair in self.pairs(n):
-                    needed.update((pair.first, pair.second))
+                needed.update(self.pair_models(figure, n))
         return sorted(needed)
 
     def all_models(self) -> list[ModelId]:

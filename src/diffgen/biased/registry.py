@@ -15,7 +15,7 @@ FIGURES = {
     ),
     "fig3b": Figure(
         title="Fig 3(b): score divergence along t",
-        inputs=("score",),
+        inputs=("score", "bp_gap"),
         table=f"{TABLES}:fig3b",
         plot=f"{PLOTS}.fig3b:plot",
     ),

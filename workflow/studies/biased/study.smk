@@ -4,6 +4,8 @@
 
 from diffgen.biased.config import check_consistency as biased_check
 from diffgen.biased.plan import ModelId as BiasedModel, Plan as BiasedPlan
+from diffgen.biased.plan import PAIR_FIGURES as BIASED_PAIR_FIGURES
+from diffgen.biased.plan import REFERENCES as BIASED_REFERENCES
 from diffgen.biased.registry import FIGURES as BIASED_FIGURES
 
 biased = Study(

@@ -14,4 +14,4 @@ def plot(
     table: pd.DataFrame, pdf: str, png: str, style: str | None = None, options: dict | None = None
 ) -> None:
     """Write Fig. 1(b) as ``pdf`` and ``png``."""
-    plot_sequential(table, pdf, png, style, figure="fig1b")
+    plot_sequential(table, pdf, png, style, figure="fig1b", options=options)

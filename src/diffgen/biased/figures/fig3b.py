@@ -1,73 +1,75 @@
-"""Fig. 3(b): score divergence KL(BP_k ‖ model) along diffusion time.
+"""Fig. 3(b): score divergence along diffusion time, in one panel as the paper draws it.
 
-One panel per k, one curve per size, each at that size's test-loss-minimum
-checkpoint (the epoch is in the legend). The divergence is expected to peak
-near the critical time t/T ≈ 0.15, marked by a dotted line.
+KL(BP₀ ‖ model) for each size at its test-loss minimum (colour, the epoch in
+the legend) and the reference curves KL(BP₀ ‖ BP_k) (grey, dashed): how much
+of the exact posterior a model, or a factorised BP_k, misses at each t. The
+model curves are expected to peak near the critical time, marked at the t/T of
+``options['critical_fraction']`` (the figure's config section).
+
+Table columns: series (``model`` or ``bp<k>``), n, epoch, t, t_fraction, mean, se.
 """
 
 from __future__ import annotations
 
-import math
+import re
 
 import pandas as pd
 
+from diffgen.biased.figures.sequential import KL_LABEL
 from diffgen.core.figures import draw
 from diffgen.core.figures.style import figure_legend, new_figure, save, style_context
 from diffgen.core.figures.tables import checked, format_n
 
 FIGURE = "fig3b"
-COLUMNS = ("n", "epoch", "t", "t_fraction", "k", "mean", "se")
-MAX_COLUMNS = 3
+NUMERIC = ("t", "t_fraction", "mean", "se")
+BP = re.compile(r"^bp(\d+)$")
 CRITICAL_STYLE = (0, (1, 1.5))
+BP_STYLES = ("--", "-.", (0, (5, 1.5, 1, 1.5, 1, 1.5)), ":")
+PANEL_WIDTH = 4.6
+PANEL_HEIGHT = 3.2
 
 
 def plot(
     table: pd.DataFrame, pdf: str, png: str, style: str | None = None, options: dict | None = None
 ) -> None:
     """Write Fig. 3(b) as ``pdf`` and ``png``."""
-    table = checked(table, FIGURE, numeric=COLUMNS)
-    levels = sorted(int(k) for k in table["k"].unique())
-    curves = sorted({(int(n), int(e)) for n, e in zip(table["n"], table["epoch"], strict=True)})
-    ncols = min(MAX_COLUMNS, len(levels))
-    nrows = math.ceil(len(levels) / ncols)
-    spare = nrows * ncols - len(levels)
+    options = options or {}
+    table = checked(table, FIGURE, numeric=NUMERIC, labels=("series",))
+    table["n"] = pd.to_numeric(table["n"], errors="coerce")
+    table["epoch"] = pd.to_numeric(table["epoch"], errors="coerce")
+    models = table[table["series"] == "model"]
+    curves = sorted({(int(n), int(e)) for n, e in zip(models["n"], models["epoch"], strict=True)})
+    levels = sorted(int(BP.match(s).group(1)) for s in table["series"].unique() if BP.match(s))
+    critical = options.get("critical_fraction")
     with style_context(style):
         colors = dict(zip(curves, draw.cycle_colors(len(curves)), strict=True))
         handles = [draw.key(colors[c]) for c in curves]
-        labels = [f"n = {format_n(n)}, epoch {epoch:,}" for n, epoch in curves]
-        handles.append(draw.key("0.3", CRITICAL_STYLE))
-        labels.append(f"critical time, t/T = {draw.CRITICAL_FRACTION}")
-        fig, axes = new_figure(nrows, ncols, legend=() if spare else labels, sharex=True)
-        flat = axes.ravel()
-        for ax, k in zip(flat, levels, strict=False):
-            panel(ax, table[table["k"] == k], curves, colors)
-            ax.set_title(f"KL({draw.bp(k)} ‖ model)" + (", exact BP" if k == 0 else ""))
-        for row in axes:
-            row[0].set_ylabel("KL divergence (nats)")
-        if spare:
-            legend_in_spare_slots(flat[len(levels) :], handles, labels)
-        else:
-            figure_legend(fig, axes, handles, labels)
-        save(fig, pdf, png)
-
-
-def panel(ax, rows: pd.DataFrame, curves: list, colors: dict) -> None:
-    """One k: a curve per (size, checkpoint) against t/T, log-scaled divergence."""
-    for n, epoch in curves:
-        curve = rows[(rows["n"] == n) & (rows["epoch"] == epoch)]
-        if not curve.empty:
+        labels = [f"KL(BP₀ ‖ model), n = {format_n(n)}, epoch {e:,}" for n, e in curves]
+        bp_styles = {k: BP_STYLES[i % len(BP_STYLES)] for i, k in enumerate(levels)}
+        handles += [draw.key("0.35", bp_styles[k]) for k in levels]
+        labels += [f"KL(BP₀ ‖ {draw.bp(k)})" for k in levels]
+        if critical is not None:
+            handles.append(draw.key("0.3", CRITICAL_STYLE))
+            labels.append(f"critical time, t/T = {critical:g}")
+        fig, axes = new_figure(
+            1, 1, legend=labels, panel_width=PANEL_WIDTH, panel_height=PANEL_HEIGHT
+        )
+        ax = axes[0, 0]
+        for n, epoch in curves:
+            curve = models[(models["n"] == n) & (models["epoch"] == epoch)]
             draw.band(ax, curve["t_fraction"], curve["mean"], curve["se"], color=colors[n, epoch])
-    draw.mark_x(ax, draw.CRITICAL_FRACTION, color="0.3", linestyle=CRITICAL_STYLE)
-    draw.log_y(ax)
-    fractions = rows["t_fraction"]
-    if not fractions.empty:  # the whole diffusion, 0..1, unless the table reaches beyond it
-        ax.set_xlim(min(0.0, fractions.min()), max(1.0, fractions.max()))
-    ax.set_xlabel("t / T")
-    ax.tick_params(labelbottom=True)
-
-
-def legend_in_spare_slots(spare_axes, handles: list, labels: list[str]) -> None:
-    """Use the empty grid cells after the last k for the legend instead of extra height."""
-    for ax in spare_axes:
-        ax.set_axis_off()
-    spare_axes[0].legend(handles, labels, loc="center", title="test-loss minimum of each size")
+        for k in levels:
+            curve = table[table["series"] == f"bp{k}"]
+            draw.band(
+                ax, curve["t_fraction"], curve["mean"], curve["se"], color="0.35",
+                linestyle=bp_styles[k],
+            )  # fmt: skip
+        if critical is not None:
+            draw.mark_x(ax, critical, color="0.3", linestyle=CRITICAL_STYLE)
+        ax.set_ylim(bottom=0.0)  # linear, as the reference: the peaks, not the tails, matter
+        ax.set_xlim(0.0, max(1.0, float(table["t_fraction"].max())))
+        ax.set_xlabel("t / T")
+        ax.set_ylabel(KL_LABEL)
+        ax.set_title("KL to the exact posterior BP₀ along diffusion time")
+        figure_legend(fig, axes, handles, labels)
+        save(fig, pdf, png)

@@ -1,7 +1,8 @@
 """Fig. 6 (appendix): Fig. 1(b) for every training-set size, one column per size.
 
-Same table and drawing as Fig. 1(b); kept as its own entry so the workflow can
-feed it the all-sizes table while Fig. 1(b) shows the headline size.
+Same table and drawing as Fig. 1(b), from its own config section
+(``figures.fig6``); when its settings equal Fig. 1(b)'s the two figures share
+their measurement files.
 """
 
 from __future__ import annotations
@@ -15,4 +16,4 @@ def plot(
     table: pd.DataFrame, pdf: str, png: str, style: str | None = None, options: dict | None = None
 ) -> None:
     """Write Fig. 6 as ``pdf`` and ``png``."""
-    plot_sequential(table, pdf, png, style, figure="fig6")
+    plot_sequential(table, pdf, png, style, figure="fig6", options=options)

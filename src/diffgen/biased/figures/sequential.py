@@ -1,9 +1,10 @@
 """Sequential learning over training (Fig. 1(b) and its all-sizes version, Fig. 6).
 
 One panel per size: KL(BP_k ‖ model) on test (solid) and training (dashed)
-data for each k, and the sample-split KL between two models (black). The two
-vertical lines show the claim: the sample-split KL bottoms out before the
-model-oracle KL does.
+data for each k, and the sample-split KL between models trained on disjoint
+splits (black; mean ± s.e. over every pair). The two vertical lines show the
+claim: the sample-split KL bottoms out before the model-oracle KL does. KLs are
+in the paper's unit: nats per sequence (summed over positions).
 """
 
 from __future__ import annotations
@@ -39,10 +40,24 @@ def oracle_levels(series: pd.Series, figure: str) -> list[int]:
     return sorted(levels)
 
 
+#: The y axis of every KL panel: the paper's unit.
+KL_LABEL = "KL divergence (nats per sequence)"
+
+
 def plot_sequential(
-    table: pd.DataFrame, pdf: str, png: str, style: str | None, figure: str
+    table: pd.DataFrame,
+    pdf: str,
+    png: str,
+    style: str | None,
+    figure: str,
+    options: dict | None = None,
 ) -> None:
-    """Draw the sequential-learning figure named ``figure`` from its table."""
+    """Draw the sequential-learning figure named ``figure`` from its table.
+
+    ``options`` is the figure's config section: its ``t_fraction`` is the
+    measurement time shown in the titles.
+    """
+    options = options or {}
     table = checked(table, figure, numeric=("n", "epoch", "mean", "se"), labels=("series",))
     levels = oracle_levels(table["series"], figure)
     ns = sizes(table)
@@ -52,17 +67,18 @@ def plot_sequential(
         labels = [f"KL({draw.bp(k)} ‖ model)" for k in levels]
         handles += [draw.key(linestyle=DATA_STYLE["test"]), draw.key(linestyle=DATA_STYLE["train"])]
         labels += ["on test data", "on training data"]
-        for label, linestyle in SPLITS.values():
+        for name, (label, linestyle) in SPLITS.items():
             handles.append(draw.key("black", linestyle))
-            labels.append(label)
+            labels.append(label + pairs_text(table, name))
         handles += [draw.key("0.25", SPLIT_MARK), draw.key(colors.get(0, "0.25"), ORACLE_MARK)]
         labels += ["min. of sample-split KL", f"min. of KL({draw.bp(0)} ‖ model), test"]
 
         fig, axes = new_figure(1, len(ns), legend=labels, sharey=True)
+        when = f", t/T = {options['t_fraction']:g}" if "t_fraction" in options else ""
         for ax, n in zip(axes[0], ns, strict=True):
             panel(ax, table[table["n"] == n], levels, colors)
-            ax.set_title(f"n = {format_n(n)}\n{minima_text(table[table['n'] == n])}")
-        axes[0, 0].set_ylabel("KL divergence (nats)")
+            ax.set_title(f"n = {format_n(n)}{when}\n{minima_text(table[table['n'] == n])}")
+        axes[0, 0].set_ylabel(KL_LABEL)
         figure_legend(fig, axes, handles, labels)
         save(fig, pdf, png)
 
@@ -93,6 +109,17 @@ def panel(ax, rows: pd.DataFrame, levels: list[int], colors: dict) -> None:
         ax, minimum(rows, "oracle_k0_test"), color=colors.get(0, "0.25"), linestyle=ORACLE_MARK
     )
     draw.log_y(ax)
+
+
+def pairs_text(table: pd.DataFrame, series: str) -> str:
+    """' (105 pairs)': how many model pairs a sample-split curve averages."""
+    if "count" not in table.columns:
+        return ""
+    counts = pd.to_numeric(table.loc[table["series"] == series, "count"], errors="coerce")
+    if counts.empty or not counts.notna().any():
+        return ""
+    count = int(counts.max())
+    return f" ({count} pair{'s' if count != 1 else ''})"
 
 
 def minimum(rows: pd.DataFrame, series: str) -> int | None:

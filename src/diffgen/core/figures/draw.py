@@ -13,7 +13,6 @@ from matplotlib.ticker import FuncFormatter, LogFormatter
 
 BAND_ALPHA = 0.2
 MARK_WIDTH = 0.9
-CRITICAL_FRACTION = 0.15  # the paper's critical time t/T
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 

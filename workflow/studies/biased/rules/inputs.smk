@@ -1,6 +1,6 @@
 """Input functions of study 1: which files a job or a figure reads."""
 
-from diffgen.biased.reference import read_reference as biased_read_reference
+from diffgen.biased.reference import read_references as biased_read_references
 from diffgen.biased.tables import COLUMNS as BIASED_COLUMNS
 
 
@@ -22,12 +22,10 @@ def biased_run_samples(w):
     ]
 
 
-def biased_pair_checkpoints(which):
-    def inputs(w):
-        split, seed = (w.split1, w.seed1) if which == 1 else (w.split2, w.seed2)
-        return biased_checkpoints_of(BiasedModel(int(w.n), int(split), int(seed)))
-
-    return inputs
+def biased_pair_checkpoints(w):
+    """Every checkpoint of the pairs' models, model by model (the spec's order)."""
+    models = BIASED_PLAN.pair_models(w.setting, int(w.n))
+    return [path for model in models for path in biased_checkpoints_of(model)]
 
 
 def biased_model_paths(template, figure, n, **extra):
@@ -41,13 +39,22 @@ def biased_initial_noise(rows):
     return biased.INITIAL_NOISE.format(rows=rows)
 
 
-def biased_reference_epoch(figure, n, which):
-    """Read a reference epoch chosen by the biased_reference_epochs checkpoint rule."""
+def biased_reference_epochs_of(figure, n):
+    """The reference epochs of biased_reference_epochs, checked (a bad record stops the
+    run with one line naming it)."""
     path = checkpoints.biased_reference_epochs.get(figure=figure, n=n).output[0]
     try:
-        return biased_read_reference(path, which, BIASED_PLAN.checkpoints(int(n)))
+        return biased_read_references(path, BIASED_PLAN.checkpoints(int(n)))
     except DiffgenError as err:
         fail(err)
+
+
+def biased_reference_epoch(figure, n, which):
+    epoch = biased_reference_epochs_of(figure, n)[which]
+    if epoch is None:
+        path = checkpoints.biased_reference_epochs.get(figure=figure, n=n).output[0]
+        fail(f"{path}: reference epochs lack '{which}'")
+    return epoch
 
 
 def biased_reference_checkpoint(figure, which=None):
@@ -60,13 +67,67 @@ def biased_reference_checkpoint(figure, which=None):
     return inputs
 
 
-#: figures that need the NN-divergence minimum besides the test-loss minimum
-BIASED_NEEDS_NN_MINIMUM = ("fig5",)
+def biased_score_checkpoints(w):
+    """Every Fig 3(b) model of the size, at the size's test-loss minimum."""
+    n = int(w.n)
+    epoch = biased_reference_epoch("fig3b", n, "test_loss_min")
+    return [
+        biased.CHECKPOINT.format(n=n, split=m.split, seed=m.seed, epoch=epoch)
+        for m in BIASED_PLAN.figure_models("fig3b", n)
+    ]
+
+
+def biased_score_noise(w):
+    """x_T of the reverse trajectories, when Fig 3(b) follows them (none: forward)."""
+    fig = biased.config["figures"]["fig3b"]
+    if fig["trajectory"] == "forward":
+        return []
+    return [biased_initial_noise(fig["n_sequences"] * fig["reps"])]
+
+
+def biased_noise_argument(wildcards, input):
+    return f"--initial-noise {input.noise}" if len(input.noise) else ""
+
+
+def biased_named_epochs(figure, n):
+    """Epoch -> names of the checkpoints a figure shows (figures.<figure>.checkpoints)."""
+    names = biased.config["figures"][figure]["checkpoints"]
+    references = {}
+    if any(name in BIASED_REFERENCES for name in names):
+        references = biased_reference_epochs_of(figure, n)
+    return BIASED_PLAN.named_epochs(names, n, references)
+
+
+def biased_named_checkpoints(figure):
+    def inputs(w):
+        return [
+            biased.CHECKPOINT.format(n=w.n, split=w.split, seed=w.seed, epoch=epoch)
+            for epoch in biased_named_epochs(figure, int(w.n))
+        ]
+
+    return inputs
+
+
+def biased_named_labels(figure):
+    def labels(w):
+        return " ".join(
+            "+".join(names) for names in biased_named_epochs(figure, int(w.n)).values()
+        )
+
+    return labels
+
+
+def biased_needs_nn_minimum(figure):
+    """Whether a figure's reference epochs include the NN-divergence minimum."""
+    if figure == "fig5":
+        return True
+    names = biased.config["figures"][figure].get("checkpoints", [])
+    return "nn_divergence_min" in names
 
 
 def biased_reference_inputs(w):
     n = int(w.n)
-    kinds = ("loss", "nn") if w.figure in BIASED_NEEDS_NN_MINIMUM else ("loss",)
+    kinds = ("loss", "nn") if biased_needs_nn_minimum(w.figure) else ("loss",)
     templates = {"loss": biased.LOSS, "nn": biased.NN}
     return {
         kind: intact(
@@ -78,20 +139,6 @@ def biased_reference_inputs(w):
 
 def biased_reference_arguments(wildcards, input):
     return f"--nn {input.nn}" if "nn" in input.keys() else ""
-
-
-def biased_pair_paths(n):
-    return [
-        biased.SAMPLE_SPLIT.format(
-            n=n,
-            kind="same" if pair.same_split else "disjoint",
-            split1=pair.first.split,
-            seed1=pair.first.seed,
-            split2=pair.second.split,
-            seed2=pair.second.seed,
-        )
-        for pair in BIASED_PLAN.pairs(n)
-    ]
 
 
 def biased_per_size(template, **extra):
@@ -107,6 +154,19 @@ def biased_per_size(template, **extra):
     return paths
 
 
+def biased_sequential_paths(figure):
+    setting = BIASED_PLAN.measurement_source(figure)
+    return biased_per_size(biased.SEQUENTIAL, setting=setting)(figure)
+
+
+def biased_sample_split_paths(figure):
+    setting = BIASED_PLAN.measurement_source(figure)
+    return [
+        biased.SAMPLE_SPLIT.format(setting=setting, n=n)
+        for n in BIASED_PLAN.figure_sizes(figure)
+    ]
+
+
 def biased_uturn_paths(figure):
     refs = ("nn_divergence_min", "test_loss_min")
     return [p for r in refs for p in biased_per_size(biased.UTURN, reference=r)(figure)]
@@ -117,11 +177,12 @@ biased.columns = BIASED_COLUMNS
 biased.inputs = {
     "nn": biased_per_size(biased.NN),
     "loss": biased_per_size(biased.LOSS),
-    "sequential": biased_per_size(biased.SEQUENTIAL),
-    "sample_split": lambda figure: [
-        p for n in BIASED_PLAN.figure_sizes(figure) for p in biased_pair_paths(n)
+    "sequential": biased_sequential_paths,
+    "sample_split": biased_sample_split_paths,
+    "score": lambda figure: [
+        biased.SCORE.format(n=n) for n in BIASED_PLAN.figure_sizes(figure)
     ],
-    "score": biased_per_size(biased.SCORE),
+    "bp_gap": lambda figure: [biased.BP_GAP],
     "decomposition": biased_per_size(biased.DECOMPOSITION),
     "uturn": biased_uturn_paths,
     "uturn_random": biased_per_size(biased.UTURN_RANDOM),

@@ -1,5 +1,5 @@
-# Divergences of the model's posterior from BP_k and from a sample-split twin
-# (Fig 1b, Fig 6, Fig 3b).
+# Divergences of the model's posterior from BP_k and between models trained on
+# different splits (Fig 1b, Fig 6), and along diffusion time (Fig 3b).
 
 
 rule biased_sequential:
@@ -9,7 +9,9 @@ rule biased_sequential:
     output:
         biased.SEQUENTIAL,
     log:
-        f"{biased.logs}/sequential/{biased.MODEL}.log",
+        f"{biased.logs}/sequential/{{setting}}/{biased.MODEL}.log",
+    wildcard_constraints:
+        setting="|".join(BIASED_PAIR_FIGURES),
     conda:
         ENV
     threads: GPU_THREADS
@@ -24,15 +26,17 @@ rule biased_sequential:
         " --threads {threads} > {log} 2>&1"
 
 
+# One job per size: every model's posterior once per checkpoint, every pair.
 rule biased_sample_split:
     input:
         data=intact(biased.DATA),
-        first=intact(biased_pair_checkpoints(1)),
-        second=intact(biased_pair_checkpoints(2)),
+        checkpoints=intact(biased_pair_checkpoints),
     output:
         biased.SAMPLE_SPLIT,
     log:
-        f"{biased.logs}/sample_split/{biased.PAIR}.log",
+        f"{biased.logs}/sample_split/{{setting}}/n{{n}}.log",
+    wildcard_constraints:
+        setting="|".join(BIASED_PAIR_FIGURES),
     conda:
         ENV
     threads: GPU_THREADS
@@ -42,22 +46,21 @@ rule biased_sample_split:
         spec=biased_pair_spec,
         code=job_code("biased", "sample-split"),
     shell:
-        "python -m diffgen.cli biased sample-split --data {input.data} --first {input.first}"
-        " --second {input.second} --spec {params.spec:q} --out {output}"
+        "python -m diffgen.cli biased sample-split --data {input.data}"
+        " --checkpoints {input.checkpoints} --spec {params.spec:q} --out {output}"
         " --threads {threads} > {log} 2>&1"
 
 
+# One job per size: its models at the size's test-loss minimum.
 rule biased_score_divergence:
     input:
         data=intact(biased.DATA),
-        checkpoint=intact(biased_reference_checkpoint("fig3b", "test_loss_min")),
-        noise=intact(
-            biased_initial_noise(biased.config["figures"]["fig3b"]["n_sequences"])
-        ),
+        checkpoints=intact(biased_score_checkpoints),
+        noise=intact(biased_score_noise),
     output:
         biased.SCORE,
     log:
-        f"{biased.logs}/score_divergence/{biased.MODEL}.log",
+        f"{biased.logs}/score_divergence/n{{n}}.log",
     conda:
         ENV
     threads: GPU_THREADS
@@ -65,8 +68,29 @@ rule biased_score_divergence:
         **gpu_job(60),
     params:
         spec=biased_score_spec,
+        noise=biased_noise_argument,
         code=job_code("biased", "score-divergence"),
     shell:
         "python -m diffgen.cli biased score-divergence --data {input.data}"
-        " --checkpoint {input.checkpoint} --initial-noise {input.noise}"
+        " --checkpoints {input.checkpoints} {params.noise}"
         " --spec {params.spec:q} --out {output} --threads {threads} > {log} 2>&1"
+
+
+rule biased_bp_gap:
+    input:
+        data=intact(biased.DATA),
+    output:
+        biased.BP_GAP,
+    log:
+        f"{biased.logs}/score_divergence/bp_gap.log",
+    conda:
+        ENV
+    threads: GPU_THREADS
+    resources:
+        **gpu_job(30),
+    params:
+        spec=biased_bp_gap_spec(),
+        code=job_code("biased", "bp-gap"),
+    shell:
+        "python -m diffgen.cli biased bp-gap --data {input.data} --spec {params.spec:q}"
+        " --out {output} --threads {threads} > {log} 2>&1"

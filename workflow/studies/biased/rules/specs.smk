@@ -68,12 +68,15 @@ def biased_train_spec(n):
 
 
 def biased_loss_spec(w):
+    evaluation = biased.config["evaluation"]
     return biased_json(
         {
             **biased_model_spec(w),
             **biased_diffusion_spec(),
-            "loss_sequences": biased.config["evaluation"]["loss_sequences"],
-            "eval_seed": biased.config["evaluation"]["seed"],
+            "loss_sequences": evaluation["loss_sequences"],
+            "train_loss_sequences": evaluation["train_loss_sequences"],
+            "eval_seed": evaluation["seed"],
+            "batch_size": biased.config["sampling"]["batch_size"],
         }
     )
 
@@ -126,8 +129,8 @@ def biased_evaluation_spec():
 
 
 def biased_sequential_spec(w):
-    fig = biased.config["figures"]["fig1b"]
-    keys = ("t_fraction", "n_sequences", "ks")
+    fig = biased.config["figures"][w.setting]
+    keys = ("t_fraction", "n_sequences", "reps", "ks")
     return biased_json(
         {
             **biased_model_spec(w),
@@ -138,29 +141,57 @@ def biased_sequential_spec(w):
 
 
 def biased_pair_spec(w):
-    fig = biased.config["figures"]["fig1b"]
-    name = f"{w.kind}_split{w.split1}_seed{w.seed1}_vs_split{w.split2}_seed{w.seed2}"
+    """Every pair of the size's models, by index into the spec's model list."""
+    n, fig = int(w.n), biased.config["figures"][w.setting]
+    models = BIASED_PLAN.pair_models(w.setting, n)
+    index = {model: i for i, model in enumerate(models)}
+    pairs = [
+        {
+            "first": index[pair.first],
+            "second": index[pair.second],
+            "same_split": pair.same_split,
+        }
+        for pair in BIASED_PLAN.pairs(w.setting, n)
+    ]
     return biased_json(
         {
-            "n": int(w.n),
-            "pair": name,
-            "same_split": w.kind == "same",
+            "n": n,
+            "models": [{"split": m.split, "seed": m.seed} for m in models],
+            "epochs": BIASED_PLAN.checkpoints(n),
+            "pairs": pairs,
             **biased_evaluation_spec(),
-            "t_fraction": fig["t_fraction"],
-            "n_sequences": fig["n_sequences"],
+            **{k: fig[k] for k in ("t_fraction", "n_sequences", "reps")},
         }
     )
 
 
+def biased_grid(fractions):
+    """A t grid for a spec: a list of t/T, or None for every step ("all")."""
+    return None if fractions == "all" else fractions
+
+
 def biased_score_spec(w):
     fig = biased.config["figures"]["fig3b"]
-    keys = ("t_fractions", "n_sequences", "ks", "trajectory")
     return biased_json(
         {
-            **biased_model_spec(w),
+            "n": int(w.n),
             **biased_evaluation_spec(),
-            **{k: fig[k] for k in keys},
+            "t_fractions": biased_grid(fig["t_fractions"]),
+            **{k: fig[k] for k in ("n_sequences", "reps", "trajectory")},
             "sampling_seed": biased.config["sampling"]["seed"],
+        }
+    )
+
+
+def biased_bp_gap_spec():
+    fig = biased.config["figures"]["fig3b"]
+    return biased_json(
+        {
+            **biased_evaluation_spec(),
+            "t_fractions": biased_grid(fig["t_fractions"]),
+            "n_sequences": fig["n_sequences"],
+            "reps": fig["reps"],
+            "ks": fig["bp_ks"],
         }
     )
 
@@ -177,19 +208,30 @@ def biased_decomposition_spec(w):
     )
 
 
-def biased_uturn_spec(figure, extra_keys=()):
-    def spec(w):
-        fig = biased.config["figures"][figure]
-        keys = ("t_fractions", "n_sequences", "reps", *extra_keys)
-        return biased_json(
-            {
-                **biased_model_spec(w),
-                **biased_diffusion_spec(),
-                **{k: fig[k] for k in keys},
-                "reference": getattr(w, "reference", "test_loss_min"),
-                "uturn_seed": biased.config["sampling"]["seed"],
-                "batch_size": biased.config["sampling"]["batch_size"],
-            }
-        )
+def biased_uturn_spec(w):
+    fig = biased.config["figures"]["fig5"]
+    keys = ("t_fractions", "n_sequences", "reps")
+    return biased_json(
+        {
+            **biased_model_spec(w),
+            **biased_diffusion_spec(),
+            **{k: fig[k] for k in keys},
+            "reference": w.reference,
+            "uturn_seed": biased.config["sampling"]["seed"],
+            "batch_size": biased.config["sampling"]["batch_size"],
+        }
+    )
 
-    return spec
+
+def biased_uturn_random_spec(w):
+    fig = biased.config["figures"]["figA11"]
+    keys = ("t_fractions", "n_sequences", "reps", "ks", "empirical_size")
+    return biased_json(
+        {
+            **biased_model_spec(w),
+            **biased_diffusion_spec(),
+            **{k: fig[k] for k in keys},
+            "uturn_seed": biased.config["sampling"]["seed"],
+            "batch_size": biased.config["sampling"]["batch_size"],
+        }
+    )

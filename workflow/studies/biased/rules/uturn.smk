@@ -15,17 +15,18 @@ rule biased_uturn:
     resources:
         **gpu_job(60),
     params:
-        spec=biased_uturn_spec("fig5"),
+        spec=biased_uturn_spec,
         code=job_code("biased", "uturn"),
     shell:
         "python -m diffgen.cli biased uturn --data {input.data} --checkpoint {input.checkpoint}"
         " --spec {params.spec:q} --out {output} --threads {threads} > {log} 2>&1"
 
 
+# Several checkpoints of one model (figures.figA11.checkpoints), one job.
 rule biased_uturn_random:
     input:
         data=intact(biased.DATA),
-        checkpoint=intact(biased_reference_checkpoint("figA11", "test_loss_min")),
+        checkpoints=intact(biased_named_checkpoints("figA11")),
     output:
         biased.UTURN_RANDOM,
     log:
@@ -36,9 +37,10 @@ rule biased_uturn_random:
     resources:
         **gpu_job(60),
     params:
-        spec=biased_uturn_spec("figA11", ("ks", "empirical_size")),
+        spec=biased_uturn_random_spec,
+        labels=biased_named_labels("figA11"),
         code=job_code("biased", "uturn-random"),
     shell:
         "python -m diffgen.cli biased uturn-random --data {input.data}"
-        " --checkpoint {input.checkpoint} --spec {params.spec:q} --out {output}"
-        " --threads {threads} > {log} 2>&1"
+        " --checkpoints {input.checkpoints} --labels {params.labels}"
+        " --spec {params.spec:q} --out {output} --threads {threads} > {log} 2>&1"
