@@ -26,7 +26,7 @@ import pandas as pd
 import pytest
 import torch
 from conftest import ROOT
-from tiny import EPOCHS, SLOW_TIMEOUT, snakemake
+from tiny import LAST, SLOW_TIMEOUT, snakemake
 
 from diffgen.biased import dataset
 from diffgen.biased.checkpoints import checkpoint_payload
@@ -38,7 +38,8 @@ from diffgen.core.torchio import save_torch
 
 DIFFUSION = {"T": 50, "beta_start": 1e-4, "beta_end": 0.02}
 LOSS_SPEC = {"n": 64, "split": 0, "seed": 0, "diffusion": DIFFUSION, "mixed_precision": False,
-             "loss_sequences": 16, "eval_seed": 0}  # fmt: skip
+             "loss_sequences": 16, "train_loss_sequences": None, "eval_seed": 0,
+             "batch_size": 64}  # fmt: skip
 MODEL = {"vocab": 6, "length": 16, "d_model": 16, "heads": 2, "layers": 1, "ff_mult": 2,
          "time_dim": 8, "dropout": 0.0}  # fmt: skip
 GOOD_OUTPUT = b"n,split,seed,epoch\n64,0,0,1\n"
@@ -425,8 +426,8 @@ def planned(tiny_workflow):
     ("victim", "content", "reason"),
     [
         (f"{RESULTS}/data/grammar.h5", None, "truncated HDF5 file"),
-        (f"{RUN}/epoch{EPOCHS}.pt", None, "truncated or corrupt torch file"),
-        (f"{RESULTS}/samples/n64/split0_seed0/epoch{EPOCHS}.h5", b"junk" * 64, "not an HDF5"),
+        (f"{RUN}/epoch{LAST}.pt", None, "truncated or corrupt torch file"),
+        (f"{RESULTS}/samples/n64/split0_seed0/epoch{LAST}.h5", b"junk" * 64, "not an HDF5"),
         (f"{RESULTS}/measure/loss/n64/split0_seed0.csv", b"n,split\n1,2\n", "lacks columns"),
     ],
 )
@@ -470,7 +471,7 @@ def test_bad_reference_epochs_are_one_line(planned, content, reason):
 @pytest.mark.slow
 def test_a_replaced_checkpoint_comes_back_without_training(planned):
     """The recovery path the README gives: delete the named file and run again."""
-    checkpoint = planned / RUN / f"epoch{EPOCHS}.pt"
+    checkpoint = planned / RUN / f"epoch{LAST}.pt"
     good = _replaced(checkpoint, b"\0garbage")
     assert_one_line(_planned(planned, "fig4a"), "epoch", "corrupt")
     checkpoint.unlink()

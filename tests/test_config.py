@@ -88,9 +88,9 @@ def test_an_imported_pool_too_small_for_the_splits_fails_at_parse_time(tmp_path)
         "figures": {name: {"sizes": [400], "seeds": 2} for name in ("fig1b", "fig6", "fig3b",
                     "fig4a", "fig4b", "fig5", "figA11")},
         "evaluation": {"loss_sequences": 100},
-        "sample_split": {"pairs": 1},
+        "sample_split": {"same_split_pairs": 1},
     }  # fmt: skip
-    for figure in ("fig1b", "fig3b", "fig4b", "fig5"):
+    for figure in ("fig1b", "fig6", "fig3b", "fig4b", "fig5"):
         small["figures"][figure]["n_sequences"] = 100
     small["figures"]["fig4a"]["n_samples"] = 100
     small["figures"]["figA11"]["empirical_size"] = 100
@@ -165,8 +165,8 @@ def test_plan_of_the_paper():
     assert plan.checkpoints(12000)[0] == 100 and plan.checkpoints(12000)[-1] == 30000
     # 15 seeds per size plus 3 same-split twins (Fig 1b/6 sizes), for 3 sizes.
     assert len(plan.all_models()) == 3 * 18
-    pairs = plan.pairs(12000)
-    assert sum(p.same_split for p in pairs) == 3 and len(pairs) == 6
+    pairs = plan.pairs("fig1b", 12000)
+    assert sum(p.same_split for p in pairs) == 3 and len(pairs) == 105 + 3  # C(15, 2) + twins
     assert all(p.first.split != p.second.split for p in pairs if not p.same_split)
     assert all(p.first.split == p.second.split for p in pairs if p.same_split)
 
@@ -196,9 +196,11 @@ def test_paper_scale_dry_run_lists_the_paper_jobs():
     fig6 = _job_counts("fig6")
     trainings = [fig6[f"biased_train_n{n}"] for n in (5000, 12000, 70000)]
     assert trainings == [18, 18, 18]
-    assert fig6["biased_sample_split"] == 3 * 6 and fig6["biased_sequential"] == 45
+    # One sample-split job per size (every pair of its models), one sequential per model.
+    assert fig6["biased_sample_split"] == 3 and fig6["biased_sequential"] == 45
     fig3b = _job_counts("fig3b")
-    assert fig3b["biased_reference_epochs"] == 3 and fig3b["biased_score_divergence"] == 15
+    assert fig3b["biased_reference_epochs"] == 3 and fig3b["biased_score_divergence"] == 3
+    assert fig3b["biased_train_n12000"] == 5 and fig3b["biased_test_loss"] == 15
     alias = _job_counts("biased_fig4a")
     assert alias.pop("biased_fig4a") == counts.pop("fig4a") == 1
     assert alias == counts

@@ -71,52 +71,43 @@ def table_sequential(sizes=SIZES, epochs=EPOCHS, levels=5, seed=0) -> pd.DataFra
     return pd.DataFrame(rows)
 
 
-def table_fig3b(sizes=SIZES, levels=5, fractions=FRACTIONS, seed=0) -> pd.DataFrame:
+def table_fig3b(sizes=SIZES, steps=50, seed=0) -> pd.DataFrame:
+    """KL(BP0 || model) per size at its test-loss minimum, and KL(BP0 || BP_k), k = 1, 2."""
     rng = np.random.default_rng(seed)
     rows = []
-    f = np.array(fractions)
+    t = np.arange(1, steps + 1)
     for j, n in enumerate(sizes):
-        for k in range(levels):
-            mean = (0.05 + 0.05 * k + 0.02 * j) * np.exp(-(np.log(f / 0.15) ** 2))
-            mean *= 1 + 0.05 * rng.standard_normal(f.size)
-            for i, frac in enumerate(fractions):
-                rows.append(
-                    {
-                        "n": n,
-                        "epoch": 1000 * (j + 1),
-                        "t": round(500 * frac),
-                        "t_fraction": frac,
-                        "k": k,
-                        "mean": mean[i],
-                        "se": 0.1 * mean[i],
-                    }
-                )
+        mean = (1.0 + 0.5 * j) * np.exp(-(np.log(t / (0.15 * steps)) ** 2))
+        mean *= 1 + 0.05 * rng.standard_normal(t.size)
+        for i, step in enumerate(t):
+            rows.append({"series": "model", "n": n, "epoch": 1000 * (j + 1), "t": step,
+                         "t_fraction": step / steps, "mean": mean[i],
+                         "se": 0.1 * mean[i]})  # fmt: skip
+    for k in (1, 2):
+        gap = 0.4 * k * np.exp(-(np.log(t / (0.2 * steps)) ** 2))
+        for i, step in enumerate(t):
+            rows.append({"series": f"bp{k}", "n": np.nan, "epoch": np.nan, "t": step,
+                         "t_fraction": step / steps, "mean": gap[i], "se": 0.0})  # fmt: skip
     return pd.DataFrame(rows)
 
 
 def table_fig4b(sizes=SIZES, epochs=EPOCHS, seed=0) -> pd.DataFrame:
+    """Both panels: the loss terms at the fixed t and their mean over t, ± sd over seeds."""
     rng = np.random.default_rng(seed)
     rows = []
     e = np.array(epochs, dtype=float)
     for n in sizes:
-        for data in ("train", "test"):
-            star = 0.3 * bump(e, 2000)
-            tilde = 0.02 * rng.standard_normal(e.size)
-            if data == "train":
-                tilde -= 0.05 * np.log10(e / e[0])
-            terms = {"total": 0.9 + star + tilde, "l_star": star, "l_tilde": tilde}
-            for term, mean in terms.items():
-                for i, epoch in enumerate(epochs):
-                    rows.append(
-                        {
-                            "n": n,
-                            "epoch": epoch,
-                            "data": data,
-                            "term": term,
-                            "mean": mean[i],
-                            "se": 0.01,
-                        }
-                    )
+        for mode in ("fixed", "mean"):
+            for data in ("train", "test"):
+                star = 0.3 * bump(e, 2000)
+                tilde = 0.02 * rng.standard_normal(e.size)
+                if data == "train":
+                    tilde -= 0.05 * np.log10(e / e[0])
+                terms = {"total": 0.9 + star + tilde, "l_star": star, "l_tilde": tilde}
+                for term, mean in terms.items():
+                    for i, epoch in enumerate(epochs):
+                        rows.append({"n": n, "epoch": epoch, "data": data, "mode": mode,
+                                     "term": term, "mean": mean[i], "sd": 0.01})  # fmt: skip
     return pd.DataFrame(rows)
 
 
@@ -205,11 +196,11 @@ def test_every_table_has_a_plotter():
 def single_case(name: str) -> pd.DataFrame:
     """The smallest table a plotter must cope with: one size, and one epoch where epochs vary."""
     table = TABLES[name]()
+    if name == "fig3b":  # one size's model curve, no BP_k series
+        return table[(table["series"] == "model") & (table["n"] == table["n"].min())]
     table = table[table["n"] == table["n"].min()]
-    if name not in ("fig3b", "fig5", "figA11"):  # those already hold one checkpoint per size
+    if name not in ("fig5", "figA11"):  # those already hold one checkpoint per size
         table = table[table["epoch"] == table["epoch"].max()]
-    if name == "fig3b":
-        table = table[table["k"] == 0]
     return table
 
 

@@ -132,7 +132,8 @@ def test_fig4a_table_averages_over_seeds(tmp_path):
     inputs = {"nn": [str(tmp_path / "nn.csv")], "loss": [str(tmp_path / "loss.csv")]}
     table = tables.fig4a(inputs, {})
     row = table.iloc[0]
-    assert row["nn_kl_mean"] == 2.0 and row["nn_kl_se"] == pytest.approx(1.0)
+    # The reference's s.e.: population std (ddof 0) over sqrt(seeds).
+    assert row["nn_kl_mean"] == 2.0 and row["nn_kl_se"] == pytest.approx(1 / np.sqrt(2))
     assert row["n_seeds"] == 2 and row["test_loss_se"] == 0.0
 
 

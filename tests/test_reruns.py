@@ -27,8 +27,8 @@ from tiny import (
     CHECKPOINTS,
     CONFIGS,
     DOWNSTREAM_OF_TRAINING,
-    EPOCHS,
     FROM_NN_DIVERGENCE,
+    LAST,
     PLOT_ONLY,
     SLOW_TIMEOUT,
     SRC,
@@ -341,7 +341,7 @@ def test_output_cache_is_shared_between_workflow_copies(tmp_path):
 @pytest.mark.slow
 def test_new_training_data_retrains_to_other_weights(tiny_workflow):
     """A real rerun: another data seed reruns training, which must not reuse the old run."""
-    checkpoint = tiny_workflow / RUN / f"epoch{EPOCHS}.pt"
+    checkpoint = tiny_workflow / RUN / f"epoch{LAST}.pt"
     before = load_torch(checkpoint)["model"]
     extra = tiny_workflow / "data_seed.yaml"
     extra.write_text(yaml.safe_dump({"biased": {"data": {"seed": 1}}}))

@@ -12,10 +12,15 @@ import pytest
 import yaml
 from conftest import copy_workflow, snakemake_command
 
+from diffgen.biased.checkpoints import checkpoint_epochs
+
 CONFIGS = ("config.yaml", "resources/presets/small.yaml", "tiny.yaml")
 
 #: Fig 4(a) of the small preset, smaller still: one size, 2 seeds, 3 checkpoints.
-SEEDS, EPOCHS, CHECKPOINTS = 2, 40, (5, 14, 40)
+SEEDS, EPOCHS = 2, 40
+#: The checkpoint epochs of the tiny run: 3, log-spaced from 5 (the last is 39, float32).
+CHECKPOINTS = tuple(checkpoint_epochs(EPOCHS, 3, 5))
+LAST = CHECKPOINTS[-1]
 TINY = {
     "results": "results/tiny",
     "biased": {
@@ -27,7 +32,7 @@ TINY = {
             "runs": [{"n": 64, "epochs": EPOCHS}],
         },
         "evaluation": {"loss_sequences": 128},
-        "sample_split": {"pairs": 1},
+        "sample_split": {"same_split_pairs": 1},
         "figures": {
             **{
                 name: {"sizes": [64], "seeds": SEEDS}
