@@ -1,8 +1,6 @@
-"""Shared fixtures: the small CPU preset, run once per test session."""
+"""Shared fixtures and helpers: workflow copies, configs, the tiny study-1 run."""
 
-import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -12,7 +10,6 @@ import yaml
 from diffgen.core.config import load_schema, merge, validate
 
 ROOT = Path(__file__).resolve().parents[1]
-SMALL_RESULTS = ROOT / "results" / "small" / "biased"
 #: What a copy of the workflow needs (results/ and .snakemake/ stay behind).
 WORKFLOW_PARTS = ("Snakefile", "config.yaml", "workflow", "resources", "profiles", "src", "envs")
 
@@ -56,35 +53,14 @@ def workflow_config(*presets: str, study: str | None = None) -> dict:
 
 
 @pytest.fixture(scope="session")
-def small_preset_results() -> Path:
-    """Run (or bring up to date) study 1's grammar figures of the small preset in the repo.
-
-    Snakemake skips what is already up to date, so this is cheap after the
-    first run. Returns results/small/biased.
-    """
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
-    result = subprocess.run(
-        [*snakemake_command(), "--profile", "profiles/small", *GRAMMAR_FIGURES],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
-    if result.returncode != 0:
-        pytest.fail(f"small preset failed:\n{result.stderr[-4000:]}")
-    return SMALL_RESULTS
-
-
-@pytest.fixture(scope="session")
 def tiny_workflow(tmp_path_factory) -> Path:
-    """A copy of the workflow with the tiny Fig 4(a) of tests/tiny.py run and up to date.
-
-    Tests may change it, and must put back what they change.
+    """A copy of the workflow with study 1's controlled-setting figures run on the tiny
+    config of tests/tiny.py, up to date. Tests may change it, and must put back what
+    they change (or leave Fig 4(a) up to date, the target the rerun tests plan).
     """
     from tiny import copy_tiny_workflow, run_target, would_rerun
 
     workdir = copy_tiny_workflow(tmp_path_factory.mktemp("tiny") / "workflow")
-    run_target(workdir, "fig4a")
-    assert would_rerun(workdir) == {}
+    run_target(workdir, *GRAMMAR_FIGURES)
+    assert would_rerun(workdir, *GRAMMAR_FIGURES) == {}
     return workdir

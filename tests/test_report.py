@@ -28,11 +28,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import GRAMMAR_FIGURES as FIGURES
-from conftest import ROOT, snakemake_command, workflow_config
+from conftest import ROOT
 from PIL import Image, ImageStat
+from tiny import CONFIGS, snakemake
 
 from diffgen import __version__
+from diffgen.core.config import load_schema, merge, validate
 
 pytestmark = pytest.mark.slow
 
@@ -187,35 +190,36 @@ return out;
 # -- fixtures -----------------------------------------------------------------
 
 
-def small_config() -> dict:
-    """config.yaml with the small preset on top, shared keys checked."""
-    return workflow_config("resources/presets/small.yaml")
+def tiny_config(workdir: Path) -> dict:
+    """The tiny workflow's configuration (its config files merged, shared keys checked)."""
+    merged = {}
+    for name in CONFIGS:
+        merged = merge(merged, yaml.safe_load((workdir / name).read_text()))
+    validate(merged, load_schema(ROOT / "workflow" / "schemas" / "config.schema.yaml"))
+    return merged
 
 
-def make_report(path: Path) -> Path:
-    command = [*snakemake_command(), "--profile", "profiles/small", *FIGURES, "--report", str(path)]
-    result = subprocess.run(
-        command, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False
-    )
+def make_report(workdir: Path, path: Path) -> Path:
+    result = snakemake(workdir, *FIGURES, "--report", str(path), timeout=900)
     assert result.returncode == 0, result.stderr[-6000:]
     assert path.stat().st_size > 0
     return path
 
 
 @pytest.fixture(scope="module")
-def report_dir(small_preset_results, tmp_path_factory) -> Path:
+def report_dir(tiny_workflow, tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("report")
 
 
 @pytest.fixture(scope="module")
-def html_report(report_dir) -> Path:
-    return make_report(report_dir / "report.html")
+def html_report(tiny_workflow, report_dir) -> Path:
+    return make_report(tiny_workflow, report_dir / "report.html")
 
 
 @pytest.fixture(scope="module")
-def zip_report(report_dir) -> Path:
+def zip_report(tiny_workflow, report_dir) -> Path:
     """The .zip report, unpacked: returns its report.html (data files beside it)."""
-    archive = make_report(report_dir / "report.zip")
+    archive = make_report(tiny_workflow, report_dir / "report.zip")
     with zipfile.ZipFile(archive) as bundle:
         names = bundle.namelist()
         assert "report/report.html" in names, names
@@ -281,8 +285,10 @@ def show_result(browser: Browser, report: Path, path: str, entry: dict) -> dict:
     return browser.wait_for(SHOWN_IMAGE, path, what=f"the image of {path}", timeout=30)
 
 
-def check_report(browser: Browser, report: Path, screenshots: Path, name: str) -> None:
-    config = small_config()
+def check_report(
+    browser: Browser, report: Path, screenshots: Path, name: str, workdir: Path
+) -> None:
+    config = tiny_config(workdir)
     load(browser, report)
     # The front page names the configuration.
     text = browser.script("return document.body.innerText")
@@ -329,9 +335,9 @@ def check_report(browser: Browser, report: Path, screenshots: Path, name: str) -
             assert link[0].startswith("data:text/csv") or (report.parent / link[0]).is_file()
 
 
-def test_html_report_shows_every_figure(browser, html_report, screenshots):
-    check_report(browser, html_report, screenshots, "html")
+def test_html_report_shows_every_figure(browser, html_report, screenshots, tiny_workflow):
+    check_report(browser, html_report, screenshots, "html", tiny_workflow)
 
 
-def test_zip_report_shows_every_figure(browser, zip_report, screenshots):
-    check_report(browser, zip_report, screenshots, "zip")
+def test_zip_report_shows_every_figure(browser, zip_report, screenshots, tiny_workflow):
+    check_report(browser, zip_report, screenshots, "zip", tiny_workflow)

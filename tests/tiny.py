@@ -1,5 +1,6 @@
-"""A tiny copy of the workflow (study 1's Fig 4(a), smaller than the small preset) and
-helpers to run Snakemake in it: shared by the rerun and bad-input tests."""
+"""A tiny copy of the workflow (study 1's controlled-setting figures, smaller than the
+small preset) and helpers to run Snakemake in it: shared by the end-to-end, report,
+rerun and bad-input tests of study 1."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from diffgen.biased.checkpoints import checkpoint_epochs
 
 CONFIGS = ("config.yaml", "resources/presets/small.yaml", "tiny.yaml")
 
-#: Fig 4(a) of the small preset, smaller still: one size, 2 seeds, 3 checkpoints.
+#: The small preset, smaller still: one size, 2 seeds, 3 checkpoints, few sequences.
 SEEDS, EPOCHS = 2, 40
 #: The checkpoint epochs of the tiny run: 3, log-spaced from 5 (the last is 39, float32).
 CHECKPOINTS = tuple(checkpoint_epochs(EPOCHS, 3, 5))
@@ -34,11 +35,19 @@ TINY = {
         "evaluation": {"loss_sequences": 128},
         "sample_split": {"same_split_pairs": 1},
         "figures": {
-            **{
-                name: {"sizes": [64], "seeds": SEEDS}
-                for name in ("fig1b", "fig3b", "fig4b", "fig5", "fig6", "figA11")
-            },
+            "fig1b": {"sizes": [64], "seeds": SEEDS, "n_sequences": 64, "reps": 1},
+            "fig6": {"sizes": [64], "seeds": SEEDS, "n_sequences": 64, "reps": 1},
+            "fig3b": {"sizes": [64], "seeds": SEEDS, "n_sequences": 64, "reps": 1},
             "fig4a": {"sizes": [64], "seeds": SEEDS, "n_samples": 256},
+            "fig4b": {"sizes": [64], "seeds": SEEDS, "n_sequences": 64},
+            "fig5": {"sizes": [64], "seeds": SEEDS, "n_sequences": 32, "reps": 2},
+            "figA11": {
+                "sizes": [64],
+                "seeds": SEEDS,
+                "n_sequences": 32,
+                "reps": 2,
+                "empirical_size": 32,
+            },
         },
     },
 }
