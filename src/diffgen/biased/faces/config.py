@@ -32,7 +32,7 @@ def unet_config(faces: dict) -> UNetConfig:
     model = faces["model"]
     return UNetConfig(
         base=model["base"], mults=tuple(model["mults"]), attention=tuple(model["attention"]),
-        res_blocks=model["res_blocks"], dropout=model["dropout"],
+        res_blocks=model["res_blocks"], dropout=model["dropout"], groups=model["groups"],
     )  # fmt: skip
 
 

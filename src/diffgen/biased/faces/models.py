@@ -18,7 +18,7 @@ ARCHITECTURE = "unet"
 #: Spec pieces: the U-Net's architecture and the diffusion.
 MODEL = {
     "base": Count, "mults": [Count], "attention": [bool], "res_blocks": Count,
-    "dropout": Range(float, 0.0, 1.0),
+    "dropout": Range(float, 0.0, 1.0), "groups": Count,
 }  # fmt: skip
 DIFFUSION = {"diffusion": {"T": Count, "beta_start": Positive, "beta_end": Positive}}
 
@@ -26,7 +26,7 @@ DIFFUSION = {"diffusion": {"T": Count, "beta_start": Positive, "beta_end": Posit
 def unet_from(model: dict) -> UNetConfig:
     return UNetConfig(
         base=model["base"], mults=tuple(model["mults"]), attention=tuple(model["attention"]),
-        res_blocks=model["res_blocks"], dropout=model["dropout"],
+        res_blocks=model["res_blocks"], dropout=model["dropout"], groups=model["groups"],
     )  # fmt: skip
 
 

@@ -153,3 +153,28 @@ def biased_faces_train_runtime():
     per_minute = BIASED_FACES["cluster"]["train_images_per_minute"]
     images = BIASED_FACES["training"]["epochs"] * BIASED_FACES["n"]
     return capped_runtime(images / per_minute)
+
+
+# The kinds of measurement files the face figures of the registry read.
+biased.inputs.update(
+    {
+        "faces_similarity": lambda figure: [biased.FACES_SIMILARITY],
+        "faces_loss": lambda figure: biased_faces_per_model(biased.FACES_LOSS),
+        "faces_reference": lambda figure: [biased.FACES_REFERENCE],
+        "faces_representatives": lambda figure: [biased.FACES_REPRESENTATIVES],
+        "faces_noise_prediction": lambda figure: [
+            biased.FACES_NOISE.format(epoch=e)
+            for e in BIASED_FACES_PLAN.noise_prediction_epochs
+        ],
+    }
+)
+biased_grammar_data, biased_grammar_models = biased.data, biased.models
+biased.data = lambda: [*biased_grammar_data(), biased.FACES_DATA]
+biased.models = lambda: [
+    *biased_grammar_models(),
+    *(
+        path
+        for split in BIASED_FACES_PLAN.splits
+        for path in biased_faces_checkpoints(split, BIASED_FACES_PLAN.grid)
+    ),
+]
