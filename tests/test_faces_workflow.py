@@ -52,7 +52,9 @@ TINY_GRID = [5, 16, 27, 39]  # int(linspace(5, 39, 4))
 
 def snakemake(workdir: Path, *args: str, configs: tuple[str, ...], timeout: int):
     command = [*snakemake_command(), *args, "--cores", "2", "--configfile", *configs]
-    environment = dict(os.environ, PYTHONUNBUFFERED="1")
+    # Jobs run `python`: this interpreter's, whether or not its environment is activated.
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    environment = dict(os.environ, PYTHONUNBUFFERED="1", PATH=path)
     return subprocess.run(
         command, cwd=workdir, env=environment, capture_output=True, text=True, timeout=timeout
     )

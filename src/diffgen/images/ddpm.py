@@ -16,6 +16,7 @@ reserved initial step and z at step k; evaluation noise at steps below
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
@@ -27,6 +28,9 @@ from diffgen.core.diffusion.gaussian import Schedule, linear_schedule
 EVALUATION_BASE = -(10**7)
 LOSS_BASE = EVALUATION_BASE
 INPUTS_BASE = 2 * EVALUATION_BASE
+
+#: A noise predictor: ε̂(x_k (B, C, H, W), k (B,) long) -> (B, C, H, W). A network, or a closed form.
+EpsFunction = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 
 @dataclass(frozen=True)

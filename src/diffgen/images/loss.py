@@ -16,8 +16,7 @@ import numpy as np
 import torch
 
 from diffgen.core.seeding import seeded_noise
-from diffgen.images.ddpm import LOSS_BASE, EpsDDPM
-from diffgen.images.sampler import EpsFunction
+from diffgen.images.ddpm import LOSS_BASE, EpsDDPM, EpsFunction
 
 
 class EvaluationNoise:

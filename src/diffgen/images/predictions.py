@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import torch
 
-from diffgen.images.sampler import EpsFunction
+from diffgen.images.ddpm import EpsFunction
 from diffgen.images.similarity import paired
 
 

@@ -12,16 +12,13 @@ is drawn once and used by all of them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import torch
 
 from diffgen.core.progress import Progress
 from diffgen.core.seeding import initial_noise, seeded_noise
-from diffgen.images.ddpm import EpsDDPM
-
-#: ε̂(x_k (B, C, H, W), k (B,) long) -> (B, C, H, W).
-EpsFunction = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+from diffgen.images.ddpm import EpsDDPM, EpsFunction
 
 
 def shared_initial_noise(seed: int, count: int, shape: tuple[int, ...]) -> torch.Tensor:

@@ -2,20 +2,17 @@
 
 The training pool is the S·n images the splits use (split i = rows
 [i·n, (i+1)·n)); the held-out pool is n_test images never trained on (CelebA:
-the folder's last files; synthetic: their own stream). Models learn
-x = image − μ, μ the mean pixel of the training pool (attribute ``mean``),
-the same for every model and measurement; samples are shown as x + μ clipped
-to [0, 1].
+the folder's last files; synthetic: their own stream). The mean pixel μ of the
+training pool is the file's attribute ``mean`` (see :mod:`.centring`).
 """
 
 from __future__ import annotations
 
 import numpy as np
-import torch
 
 from diffgen.biased.faces import celeba, synthfaces
 from diffgen.core.progress import log
-from diffgen.images.dataset import ImageDataset, read_attr
+from diffgen.images.dataset import ImageDataset
 
 
 def build(spec: dict) -> tuple[ImageDataset, dict]:
@@ -37,15 +34,3 @@ def build(spec: dict) -> tuple[ImageDataset, dict]:
     mean = float(train.astype(np.float64).mean())
     attrs = {"mean": mean, "source": source, "size": size, "splits": spec["splits"], "n": spec["n"]}
     return ImageDataset(train, test, attrs), extras
-
-
-def centred(images: np.ndarray, dataset: ImageDataset, path) -> torch.Tensor:
-    """x = image − μ as a float32 tensor."""
-    mean = float(read_attr(dataset, "mean", path))
-    return torch.from_numpy(np.asarray(images, dtype=np.float32) - np.float32(mean))
-
-
-def display(x: torch.Tensor | np.ndarray, mean: float) -> np.ndarray:
-    """What a centred image looks like: x + μ clipped to [0, 1], float32."""
-    values = x.numpy() if torch.is_tensor(x) else np.asarray(x)
-    return np.clip(values + mean, 0.0, 1.0).astype(np.float32)

@@ -16,9 +16,8 @@ import numpy as np
 import torch
 
 from diffgen.core.seeding import seeded_noise
-from diffgen.images.ddpm import INPUTS_BASE, EpsDDPM
+from diffgen.images.ddpm import INPUTS_BASE, EpsDDPM, EpsFunction
 from diffgen.images.predictions import agreement, predict
-from diffgen.images.sampler import EpsFunction
 
 
 def noised_inputs(

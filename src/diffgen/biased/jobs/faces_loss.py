@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from diffgen.biased.faces.data import centred
+from diffgen.biased.faces.centring import centred
 from diffgen.biased.faces.models import DIFFUSION, ddpm_from, load_unet
 from diffgen.core.device import runtime_device
 from diffgen.core.jobs import add_runtime, add_spec, input_file, write_table

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from diffgen.biased.faces.data import centred
+from diffgen.biased.faces.centring import centred
 from diffgen.biased.faces.models import DIFFUSION, ddpm_from, load_unet
 from diffgen.biased.faces.noise_prediction import compare
 from diffgen.core.device import runtime_device

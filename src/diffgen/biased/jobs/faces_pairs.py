@@ -8,7 +8,7 @@ import itertools
 import numpy as np
 import torch
 
-from diffgen.biased.faces.data import display
+from diffgen.biased.faces.centring import display
 from diffgen.biased.faces.generation import pair_rows, representatives
 from diffgen.biased.faces.samples import load_bank, save_representatives
 from diffgen.core.device import full_precision_matmuls, runtime_device

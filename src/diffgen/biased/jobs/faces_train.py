@@ -6,7 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
-from diffgen.biased.faces.data import centred
+from diffgen.biased.faces.centring import centred
 from diffgen.biased.faces.models import DIFFUSION, MODEL
 from diffgen.biased.faces.training import train
 from diffgen.core.device import runtime_device
