@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from diffgen.images.nearest import nearest
-from diffgen.images.similarity import paired
+from diffgen.images.similarity import features, paired
 
 METRIC = "pearson"
 
@@ -23,12 +23,17 @@ METRIC = "pearson"
 def pair_rows(
     banks: dict[int, np.ndarray], epochs: list[int], pairs: list[tuple[int, int]], device
 ) -> list[dict]:
-    """One row per (epoch, pair): mean, s.e. and count of the per-sample similarities."""
+    """One row per (epoch, pair): mean, s.e. and count of the per-sample similarities.
+
+    Each model's samples are standardised once per epoch; a pair is then a row-wise dot product.
+    """
     rows = []
     for g, epoch in enumerate(epochs):
-        on_device = {m: torch.from_numpy(bank[g]).to(device) for m, bank in banks.items()}
+        unit = {
+            m: features(torch.from_numpy(bank[g]).to(device), METRIC) for m, bank in banks.items()
+        }
         for a, b in pairs:
-            sims = paired(on_device[a], on_device[b], METRIC).double().cpu().numpy()
+            sims = (unit[a] * unit[b]).sum(dim=1).double().cpu().numpy()
             se = sims.std(ddof=1) / np.sqrt(sims.size) if sims.size > 1 else 0.0
             rows.append({"epoch": epoch, "a": a, "b": b, "similarity": float(sims.mean()),
                          "similarity_se": float(se), "samples": int(sims.size)})  # fmt: skip
