@@ -50,3 +50,28 @@ FIGURES = {
         plot=f"{PLOTS}.figA11:plot",
     ),
 }
+
+# -- CelebA part: U-Nets on face images (Fig 1(a), Fig 2, App. Fig 7) ----------
+FACES_TABLES, FACES_PLOTS = "diffgen.biased.faces.tables", "diffgen.biased.faces.figures"
+FIGURES.update(
+    {
+        "fig1a": Figure(
+            title="Fig 1(a): generation split vs loss, U-Nets on faces",
+            inputs=("faces_similarity", "faces_loss", "faces_reference", "faces_representatives"),
+            table=f"{FACES_TABLES}:fig1a",
+            plot=f"{FACES_PLOTS}.fig1a:plot",
+        ),
+        "fig2": Figure(
+            title="Fig 2: noise-prediction split, U-Nets on faces",
+            inputs=("faces_noise_prediction",),
+            table=f"{FACES_TABLES}:fig2",
+            plot=f"{FACES_PLOTS}.fig2:plot",
+        ),
+        "figA7": Figure(
+            title="App. Fig 7: representative sample pairs and nearest training faces",
+            inputs=("faces_reference", "faces_representatives"),
+            table=f"{FACES_TABLES}:figA7",
+            plot=f"{FACES_PLOTS}.figA7:plot",
+        ),
+    }
+)

@@ -1,0 +1,1 @@
+"""Plotters of the face figures: ``plot(table, pdf, png, style, options)``, the table only."""

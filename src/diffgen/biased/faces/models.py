@@ -1,0 +1,57 @@
+"""The face U-Net and its diffusion, as job specs describe them; checkpoints as ε-functions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+
+from diffgen.core.device import full_precision_matmuls
+from diffgen.core.errors import ConfigError, InputFileError
+from diffgen.core.specs import Count, Positive, Range
+from diffgen.images.checkpoints import load_model
+from diffgen.images.ddpm import EpsDDPM
+from diffgen.images.unet import UNet, UNetConfig
+
+ARCHITECTURE = "unet"
+
+#: Spec pieces: the U-Net's architecture and the diffusion.
+MODEL = {
+    "base": Count, "mults": [Count], "attention": [bool], "res_blocks": Count,
+    "dropout": Range(float, 0.0, 1.0), "groups": Count,
+}  # fmt: skip
+DIFFUSION = {"diffusion": {"T": Count, "beta_start": Positive, "beta_end": Positive}}
+
+
+def unet_from(model: dict) -> UNetConfig:
+    return UNetConfig(
+        base=model["base"], mults=tuple(model["mults"]), attention=tuple(model["attention"]),
+        res_blocks=model["res_blocks"], dropout=model["dropout"], groups=model["groups"],
+    )  # fmt: skip
+
+
+def ddpm_from(spec: dict) -> EpsDDPM:
+    diffusion = spec["diffusion"]
+    try:
+        return EpsDDPM.linear(diffusion["T"], diffusion["beta_start"], diffusion["beta_end"])
+    except ValueError as err:
+        raise ConfigError(f"--spec key 'diffusion': {err}") from None
+
+
+def build(architecture: str, config: dict) -> UNet:
+    """Rebuild a face model from a checkpoint's architecture entry."""
+    if architecture != ARCHITECTURE:
+        raise ValueError(f"architecture {architecture!r} is not a {ARCHITECTURE}")
+    return UNet(UNetConfig(**config))
+
+
+def load_unet(path: str | Path, device: torch.device, ddpm: EpsDDPM | None = None) -> UNet:
+    """A checkpoint's U-Net in eval mode, with fp32 matmuls (measurements).
+
+    With ``ddpm``, the network's step table must cover its steps.
+    """
+    full_precision_matmuls(device)
+    model = load_model(path, build, device)
+    if ddpm is not None and model.config.time_steps < ddpm.T:
+        raise InputFileError(f"{path}: the U-Net knows {model.config.time_steps} steps, T={ddpm.T}")
+    return model

@@ -1,0 +1,51 @@
+# Training of the S face U-Nets (split i, seed i) and the loss of every checkpoint.
+
+
+rule biased_faces_train:
+    input:
+        data=intact(biased.FACES_DATA),
+    # One named output per checkpoint: the between-workflow cache needs every
+    # output of a multi-output rule named on its own.
+    output:
+        **{
+            f"epoch{e}": f"{biased.FACES_RUN}/epoch{e}.pt"
+            for e in BIASED_FACES_PLAN.grid
+        },
+        log=f"{biased.FACES_RUN}/train_log.csv",
+    log:
+        f"{biased.FACES_LOGS}/train/split{{split}}.log",
+    cache: "omit-software"
+    conda:
+        ENV
+    threads: GPU_THREADS
+    resources:
+        gpu=1,
+        mem_mb=16000,
+        runtime=biased_faces_train_runtime(),
+    params:
+        spec=biased_faces_train_spec,
+        code=job_code("biased", "faces-train"),
+    shell:
+        "python -m diffgen.cli biased faces-train --data {input.data} --spec {params.spec:q}"
+        " --run-dir $(dirname {output.log}) --threads {threads} > {log} 2>&1"
+
+
+rule biased_faces_loss:
+    input:
+        data=intact(biased.FACES_DATA),
+        checkpoints=intact(biased_faces_run_checkpoints),
+    output:
+        biased.FACES_LOSS,
+    log:
+        f"{biased.FACES_LOGS}/loss/split{{split}}.log",
+    conda:
+        ENV
+    threads: GPU_THREADS
+    resources:
+        **gpu_job(120),
+    params:
+        spec=biased_faces_loss_spec,
+        code=job_code("biased", "faces-loss"),
+    shell:
+        "python -m diffgen.cli biased faces-loss --data {input.data} --checkpoints {input.checkpoints}"
+        " --spec {params.spec:q} --out {output} --threads {threads} > {log} 2>&1"
