@@ -3,8 +3,9 @@
 Needs root on Linux (the cluster's daemons); skipped, with the reason, only where
 `cluster.sh up` says the machine is unsupported (exit 3). Every run happens in a
 temporary copy of the workflow, so the checkout's results/ are never touched.
-Runtime on 2 cores: about 11 minutes, mostly the small preset's fig4a twice
-(through SLURM and locally) and one training cut by a 1-minute time limit.
+Runtime on 2 cores: about 12 minutes, mostly study 1's tiny fig4a through SLURM (its
+local twin is the shared tiny run of tests/tiny.py) and one training cut by a 1-minute
+time limit, next to its uninterrupted local twin.
 """
 
 from __future__ import annotations
@@ -28,12 +29,14 @@ from slurm_support import (
     snakemake,
     start_snakemake,
 )
+from tiny import CHECKPOINTS, CONFIGS, copy_tiny_workflow
 
 from diffgen.core.torchio import load_torch
 
 pytestmark = pytest.mark.slurm
 
 SMALL = "results/small/biased"
+TINY = "results/tiny/biased"
 SMALL_LOGS = "results/small/logs/biased"
 #: two fake GPUs: the small preset's two trainings run side by side, as locally
 CLUSTER_ENV = {"DIFFGEN_SLURM_GPUS": "2"}
@@ -139,15 +142,20 @@ def test_real_profile_places_jobs_with_its_partition_file(slurm_cluster, linked_
         assert [j["Partition"] for j in watcher.jobs.values()] == ["cpu"], watcher.jobs
 
 
-# -- the small preset through SLURM ------------------------------------------------
+# -- a tiny fig4a through SLURM ----------------------------------------------------
 
 
-def test_fig4a_through_slurm_matches_local_run(slurm_cluster, tmp_path_factory, capsys):
-    slurm_dir = workflow_copy(tmp_path_factory, "fig4a-slurm")
+def test_fig4a_through_slurm_matches_local_run(
+    slurm_cluster, tiny_workflow, tmp_path_factory, capsys
+):
+    """Study 1's tiny Fig 4(a) through SLURM; the local run is the shared tiny workflow's."""
+    slurm_dir = copy_tiny_workflow(
+        Path(os.path.realpath(tmp_path_factory.mktemp("fig4a-slurm"))) / "wf"
+    )
     with JobWatcher(slurm_dir) as watcher:
         run = snakemake(
             slurm_dir,
-            ["--profile", "profiles/slurm-test", "fig4a"],
+            ["fig4a", "--profile", "profiles/slurm-test", "--configfile", *CONFIGS],
             SLURM_LIMIT_S,
             slurm_dir.parent / "snakemake.log",
         )
@@ -171,9 +179,9 @@ def test_fig4a_through_slurm_matches_local_run(slurm_cluster, tmp_path_factory, 
     }, by_rule
     assert len(by_rule["biased_train_n64"]) == len(by_rule["biased_test_loss"]) == 2
     assert len(by_rule["biased_nn_divergence"]) == 2 and len(by_rule["biased_grammar_data"]) == 1
-    # The 14 sample banks (2 runs x 7 checkpoints) ran inside fewer SLURM jobs.
+    # The sample banks (2 runs x 3 checkpoints) ran inside fewer SLURM jobs.
     banks = sum(len(re.findall(r"^rule biased_sample_bank:", logs[j].text, re.M)) for j in groups)
-    assert banks == 14 and 1 <= len(groups) < banks, (banks, by_rule)
+    assert banks == 2 * len(CHECKPOINTS) and 1 <= len(groups) < banks, (banks, by_rule)
     # Cheap rules ran on the submitting host, never as SLURM jobs.
     for rule in LOCAL_RULES:
         assert f"localrule {rule}:" in run.output
@@ -202,25 +210,16 @@ def test_fig4a_through_slurm_matches_local_run(slurm_cluster, tmp_path_factory, 
             assert task["python"] == venv_python, where
 
     for ext in ("pdf", "png"):
-        assert (slurm_dir / SMALL / "figures" / f"fig4a.{ext}").stat().st_size > 10_000
+        assert (slurm_dir / TINY / "figures" / f"fig4a.{ext}").stat().st_size > 10_000
 
-    # The same target on this machine: identical measurements and table.
-    local_dir = workflow_copy(tmp_path_factory, "fig4a-local")
-    local = snakemake(
-        local_dir, ["--profile", "profiles/small", "fig4a"], 900, local_dir.parent / "log"
-    )
-    assert local.returncode == 0, local.tail()
-    for pattern in ("measure/**/*.csv", "tables/fig4a.csv"):
-        via_slurm = files_under(slurm_dir / SMALL, pattern)
-        here = files_under(local_dir / SMALL, pattern)
-        assert via_slurm and sorted(via_slurm) == sorted(here), (pattern, sorted(via_slurm))
-        differ = [name for name in here if here[name] != via_slurm[name]]
+    # The same target run on this machine (the shared tiny workflow): identical files.
+    for pattern in ("measure/**/*.csv", "tables/fig4a.csv", "train/**/*.pt"):
+        via_slurm = files_under(slurm_dir / TINY, pattern)
+        here = files_under(tiny_workflow / TINY, pattern)
+        assert via_slurm and set(via_slurm) <= set(here), (pattern, sorted(via_slurm))
+        differ = [name for name in via_slurm if here[name] != via_slurm[name]]
         assert not differ, f"differ between SLURM and local runs: {differ}"
-    report(
-        capsys,
-        f"small fig4a wall time: {run.seconds:.0f} s through SLURM "
-        f"({len(jobs)} SLURM jobs), {local.seconds:.0f} s locally",
-    )
+    report(capsys, f"tiny fig4a wall time: {run.seconds:.0f} s through SLURM ({len(jobs)} jobs)")
 
 
 # -- a training cut by its time limit ---------------------------------------------
