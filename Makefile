@@ -34,12 +34,12 @@ system-deps:
 
 demo: setup
 	$(BIN)/snakemake --profile profiles/small all
-	@echo "figures: results/small/figures/"
+	@echo "figures: results/small/<study>/figures/"
 
 lint:
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
-	$(BIN)/snakefmt --check Snakefile workflow/rules
+	$(BIN)/snakefmt --check Snakefile workflow
 	$(BIN)/snakemake --lint --profile profiles/small all
 
 test: setup system-deps lint

@@ -14,7 +14,7 @@ import torch
 from diffgen import __version__
 from diffgen.biased.network import TransformerConfig, TransformerDenoiser
 from diffgen.core.errors import InputFileError
-from diffgen.core.torchio import load_torch
+from diffgen.core.torchio import check_weights, load_torch
 
 FORMAT = "diffgen.checkpoint"
 
@@ -78,20 +78,7 @@ def load_checkpoint(
     weights = payload.get("model")
     if not isinstance(weights, dict):
         raise InputFileError(f"{path}: checkpoint lacks its 'model' weights")
-    expected = model.state_dict()
-    missing = sorted(set(expected) - set(weights))
-    if missing:
-        raise InputFileError(f"{path}: checkpoint weights lack '{missing[0]}'")
-    unexpected = sorted(set(weights) - set(expected))
-    if unexpected:
-        raise InputFileError(f"{path}: checkpoint has unexpected weights '{unexpected[0]}'")
-    for name, tensor in expected.items():
-        got = weights[name]
-        if not torch.is_tensor(got) or got.shape != tensor.shape:
-            shape = tuple(got.shape) if torch.is_tensor(got) else type(got).__name__
-            raise InputFileError(
-                f"{path}: weight '{name}' has shape {shape}, expected {tuple(tensor.shape)}"
-            )
+    check_weights(model, weights, path)
     model.load_state_dict(weights)
     spec = payload.get("spec")
     return model.to(device).eval(), _epoch(path, payload), spec if isinstance(spec, dict) else {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import torch
+from torch import nn
 
 from .atomic import atomic_path
 from .errors import InputFileError
@@ -47,3 +48,21 @@ def load_torch(path: str | Path, what: str = "checkpoint", fmt: str | None = Non
     if fmt is not None and payload["format"] != fmt:
         raise InputFileError(f"{path}: not a {what} (format {payload['format']!r})")
     return payload
+
+
+def check_weights(model: nn.Module, weights: dict, path: str | Path) -> None:
+    """Every name and shape of ``model``'s state dict is in ``weights``, and nothing else."""
+    expected = model.state_dict()
+    missing = sorted(set(expected) - set(weights))
+    if missing:
+        raise InputFileError(f"{path}: weights lack '{missing[0]}'")
+    unexpected = sorted(set(weights) - set(expected))
+    if unexpected:
+        raise InputFileError(f"{path}: unexpected weight '{unexpected[0]}'")
+    for name, tensor in expected.items():
+        got = weights[name]
+        if not torch.is_tensor(got) or got.shape != tensor.shape:
+            shape = tuple(got.shape) if torch.is_tensor(got) else type(got).__name__
+            raise InputFileError(
+                f"{path}: weight '{name}' has shape {shape}, expected {tuple(tensor.shape)}"
+            )

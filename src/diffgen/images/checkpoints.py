@@ -18,7 +18,7 @@ from torch import nn
 
 from diffgen import __version__
 from diffgen.core.errors import InputFileError
-from diffgen.core.torchio import load_torch
+from diffgen.core.torchio import check_weights, load_torch
 
 FORMAT = "diffgen.image_checkpoint"
 TRAIN_LOG_NAME = "train_log.csv"
@@ -43,24 +43,6 @@ def checkpoint_payload(
         "model": {k: v.detach().cpu() for k, v in model.state_dict().items()},
         "spec": spec,
     }
-
-
-def check_weights(model: nn.Module, weights: dict, path: str | Path) -> None:
-    """Every name and shape of ``model``'s state dict is in ``weights``, and nothing else."""
-    expected = model.state_dict()
-    missing = sorted(set(expected) - set(weights))
-    if missing:
-        raise InputFileError(f"{path}: weights lack '{missing[0]}'")
-    unexpected = sorted(set(weights) - set(expected))
-    if unexpected:
-        raise InputFileError(f"{path}: unexpected weight '{unexpected[0]}'")
-    for name, tensor in expected.items():
-        got = weights[name]
-        if not torch.is_tensor(got) or got.shape != tensor.shape:
-            shape = tuple(got.shape) if torch.is_tensor(got) else type(got).__name__
-            raise InputFileError(
-                f"{path}: weight '{name}' has shape {shape}, expected {tuple(tensor.shape)}"
-            )
 
 
 def load_model(path: str | Path, build: Builder, device: str | torch.device = "cpu") -> nn.Module:

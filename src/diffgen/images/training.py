@@ -25,7 +25,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from diffgen.core import training
-from diffgen.core.progress import log
+from diffgen.core.training import maybe_compile
 from diffgen.images.ddpm import EpsDDPM
 
 
@@ -53,17 +53,6 @@ class EpsObjective:
         abar = self.abar[k].view(-1, *([1] * (x0.ndim - 1)))
         x_k = abar.sqrt() * x0 + (1.0 - abar).sqrt() * eps
         return F.mse_loss(model(x_k, k).float(), eps)
-
-
-def maybe_compile(model: nn.Module, enabled: bool) -> nn.Module:
-    """torch.compile where asked; eager (with a log line) where it is unavailable."""
-    if not enabled:
-        return model
-    try:
-        return torch.compile(model)
-    except Exception as err:  # compile support varies by platform; eager is always valid
-        log(f"torch.compile unavailable ({type(err).__name__}: {err}); running eagerly")
-        return model
 
 
 class ImageTrainer(training.Trainer):

@@ -73,3 +73,48 @@ def json_object(option: str):
         return value
 
     return parse
+
+
+def add_training(parser: argparse.ArgumentParser, unit: str) -> None:
+    """--run-dir, --compile, --resume-every-seconds and the runtime options of a training job.
+
+    ``unit`` names the checkpoint files (``epoch``: epoch<E>.pt, ``step``: step<S>.pt).
+    """
+    parser.add_argument(
+        "--run-dir",
+        required=True,
+        help=f"output directory: {unit}<N>.pt for every checkpoint of the spec, train_log.csv,"
+        " and .work/ (resume state, staged outputs)",
+    )
+    parser.add_argument(
+        "--compile",
+        choices=("auto", "on", "off"),
+        default=os.environ.get("DIFFGEN_COMPILE", "auto"),
+        help="torch.compile: auto = CUDA only (default: $DIFFGEN_COMPILE or auto)",
+    )
+    parser.add_argument(
+        "--resume-every-seconds",
+        type=float,
+        default=float(os.environ.get("DIFFGEN_RESUME_EVERY_SECONDS", "600")),
+        help="seconds between resume states (default: $DIFFGEN_RESUME_EVERY_SECONDS or 600)",
+    )
+    add_runtime(parser)
+
+
+def check_checkpoints(checkpoints: list[int], total: int, unit: str) -> None:
+    """Every checkpoint position of a training spec lies in 1..total."""
+    bad = sorted(set(checkpoints) - set(range(1, total + 1)))
+    if bad:
+        raise ConfigError(f"--spec key 'checkpoints': {unit} {bad[0]} is outside 1..{total}")
+
+
+def run_options(args: argparse.Namespace):
+    """The device and run options of a training job (compile on CUDA when 'auto')."""
+    from diffgen.core.device import runtime_device
+    from diffgen.core.training import RunOptions
+
+    device = runtime_device(args)
+    compile_model = args.compile == "on" or (args.compile == "auto" and device.type == "cuda")
+    return RunOptions(
+        device=device, resume_every_seconds=args.resume_every_seconds, compile=compile_model
+    )
