@@ -1,13 +1,18 @@
 """Shared fixtures and helpers: workflow copies, configs, the tiny study-1 run."""
 
+import os
 import shutil
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 import yaml
 
 from diffgen.core.config import load_schema, merge, validate
+from diffgen.core.torchio import load_torch
 
 ROOT = Path(__file__).resolve().parents[1]
 #: What a copy of the workflow needs (results/ and .snakemake/ stay behind).
@@ -64,3 +69,26 @@ def tiny_workflow(tmp_path_factory) -> Path:
     run_target(workdir, *GRAMMAR_FIGURES)
     assert would_rerun(workdir, *GRAMMAR_FIGURES) == {}
     return workdir
+
+
+def kill_during_training(
+    command: list[str], run_dir: Path, at_least: int, before: int, timeout: float = 300
+) -> int | None:
+    """Start a training ``command`` and SIGKILL it once its resume state in
+    ``run_dir/.work`` is at a position in [at_least, before); return that position
+    (None if the run ended or timed out first)."""
+    state = run_dir / ".work" / "state.pt"
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    killed_at, deadline = None, time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            position = load_torch(state, what="resume state")["position"] if state.exists() else 0
+        except Exception:  # a state being replaced, or a completion record
+            position = 0
+        if at_least <= position < before:
+            os.kill(proc.pid, signal.SIGKILL)
+            killed_at = position
+            break
+        time.sleep(0.02)
+    proc.wait()
+    return killed_at

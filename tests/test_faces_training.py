@@ -1,14 +1,12 @@
 """Training of a face U-Net: checkpoints at the grid's epochs, bit-exact resume after a kill."""
 
 import json
-import os
-import signal
 import subprocess
 import sys
-import time
 
 import pytest
 import torch
+from conftest import kill_during_training
 
 from diffgen.biased.faces.models import build, load_unet
 from diffgen.cli import main
@@ -43,23 +41,9 @@ def test_killed_training_resumes_bit_for_bit(data_file, tmp_path):
     reference = tmp_path / "reference"
     subprocess.run(_command(data_file, reference), check=True, capture_output=True)
     interrupted = tmp_path / "interrupted"
-    proc = subprocess.Popen(
-        _command(data_file, interrupted), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    killed_at = kill_during_training(
+        _command(data_file, interrupted), interrupted, 6, SPEC["epochs"]
     )
-    deadline, killed_at = time.monotonic() + 300, None
-    state = interrupted / ".work" / "state.pt"
-    while time.monotonic() < deadline and proc.poll() is None:
-        if state.exists():
-            try:
-                position = load_torch(state)["position"]
-            except Exception:
-                position = 0
-            if position >= 6:
-                os.kill(proc.pid, signal.SIGKILL)
-                killed_at = position
-                break
-        time.sleep(0.02)
-    proc.wait()
     assert killed_at is not None and killed_at < SPEC["epochs"], "the run was not interrupted"
     assert not (interrupted / "epoch19.pt").exists()
     resumed = subprocess.run(

@@ -1,14 +1,11 @@
 """bpUNet training: checkpoint steps, bit-exact resume after SIGKILL, completion, bad inputs."""
 
 import json
-import os
-import signal
-import subprocess
 import sys
-import time
 
 import pytest
 import torch
+from conftest import kill_during_training
 from rhm_support import one_thread  # noqa: F401 (autouse fixture)
 
 from diffgen.cli import main
@@ -54,21 +51,8 @@ def test_killed_training_resumes_bit_for_bit(data_file, tmp_path, capsys):
     reference = tmp_path / "reference"
     assert main(_arguments(data_file, reference)) == 0
     interrupted = tmp_path / "interrupted"
-    state = interrupted / ".work" / "state.pt"
     command = [sys.executable, "-m", "diffgen.cli", *_arguments(data_file, interrupted, SPEC, "0")]
-    proc = subprocess.Popen(command, stderr=subprocess.DEVNULL)
-    killed_at, deadline = None, time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            position = load_torch(state, what="resume state")["position"] if state.exists() else 0
-        except Exception:
-            position = 0
-        if 30 <= position < STEPS:
-            os.kill(proc.pid, signal.SIGKILL)
-            killed_at = position
-            break
-        time.sleep(0.02)
-    proc.wait()
+    killed_at = kill_during_training(command, interrupted, 30, STEPS, timeout=120)
     assert killed_at is not None, "the run was not interrupted"
     assert not (interrupted / f"step{STEPS}.pt").exists()
     capsys.readouterr()

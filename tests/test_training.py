@@ -2,14 +2,13 @@
 
 import itertools
 import json
-import os
-import signal
 import subprocess
 import sys
 import time
 
 import pytest
 import torch
+from conftest import kill_during_training
 
 from diffgen.biased import dataset
 from diffgen.biased.checkpoints import checkpoint_epochs, load_model
@@ -67,24 +66,8 @@ def test_killed_training_resumes_bit_for_bit(data_file, tmp_path):
     reference = tmp_path / "reference"
     subprocess.run(_command(data_file, reference), check=True, capture_output=True)
     interrupted = tmp_path / "interrupted"
-    work = interrupted / ".work"
     cmd = _command(data_file, interrupted)
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    killed_at = None
-    while time.monotonic() < deadline and proc.poll() is None:
-        state = work / "state.pt"
-        if state.exists():
-            try:
-                epoch = load_torch(state)["position"]
-            except Exception:
-                epoch = 0
-            if epoch >= 8:
-                os.kill(proc.pid, signal.SIGKILL)
-                killed_at = epoch
-                break
-        time.sleep(0.05)
-    proc.wait()
+    killed_at = kill_during_training(cmd, interrupted, 8, SPEC["epochs"], timeout=120)
     assert killed_at is not None and killed_at < SPEC["epochs"], "the run was not interrupted"
     assert not (interrupted / "epoch30.pt").exists()
     resumed = subprocess.run(cmd, check=True, capture_output=True, text=True)

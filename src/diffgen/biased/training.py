@@ -107,19 +107,7 @@ class TransformerTrainer(training.Trainer):
             loss.backward()
             self.optimizer.step()
             total += loss.detach() * size
-        lr = self.optimizer.param_groups[0]["lr"]
-        self.scheduler.step()
-        self.position += 1
-        seconds = time.perf_counter() - start
-        row = {
-            "epoch": self.position,
-            "train_loss": float(total) / n,
-            "lr": lr,
-            "seconds": seconds,
-            "sequences_per_second": n / max(seconds, 1e-9),
-        }
-        self.rows.append(row)
-        return row
+        return self.finish_epoch(total, n, start, "sequences")
 
     def checkpoint(self) -> dict:
         return checkpoint_payload(self.model, self.position, self.spec.to_dict())

@@ -90,6 +90,27 @@ class Trainer(ABC):
     def checkpoint(self) -> dict:
         """The checkpoint payload at the current position (weights and what rebuilds them)."""
 
+    def finish_epoch(self, loss_sum: torch.Tensor, count: int, start: float, items: str) -> dict:
+        """Close an epoch of ``count`` items: step the LR scheduler, advance, log a row.
+
+        The row holds the epoch's mean loss, the learning rate it ran at, its
+        seconds and ``<items>_per_second``.
+        """
+        lr = self.optimizer.param_groups[0]["lr"]
+        if self.scheduler is not None:
+            self.scheduler.step()
+        self.position += 1
+        seconds = time.perf_counter() - start
+        row = {
+            "epoch": self.position,
+            "train_loss": float(loss_sum) / count,
+            "lr": lr,
+            "seconds": seconds,
+            f"{items}_per_second": count / max(seconds, 1e-9),
+        }
+        self.rows.append(row)
+        return row
+
     def progress_text(self, row: dict | None) -> str:
         """Extra text of a progress line (default: the row's loss and learning rate)."""
         if not row:

@@ -114,20 +114,7 @@ class ImageTrainer(training.Trainer):
             self.optimizer.step()
             self.after_step()
             total += loss.detach() * x0.shape[0]
-        lr = self.optimizer.param_groups[0]["lr"]
-        if self.scheduler is not None:
-            self.scheduler.step()
-        self.position += 1
-        seconds = time.perf_counter() - start
-        row = {
-            "epoch": self.position,
-            "train_loss": float(total) / n,
-            "lr": lr,
-            "seconds": seconds,
-            "images_per_second": n / max(seconds, 1e-9),
-        }
-        self.rows.append(row)
-        return row
+        return self.finish_epoch(total, n, start, "images")
 
     def checkpoint(self) -> dict:
         return self.payload(self.model, self.position)

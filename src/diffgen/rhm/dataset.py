@@ -95,7 +95,13 @@ def load_dataset(path: str | Path) -> Dataset:
     return Dataset(grammar, train, test, indices, replacement)
 
 
-def load_strings(path: str | Path) -> tuple[Grammar, Tree]:
+def load_strings(path: str | Path, count: int | None = None) -> tuple[Grammar, Tree]:
+    """A string set's grammar and trees (the first ``count`` strings; fewer is an error)."""
     with hdf5.open_file(path, STRINGS) as f:
         grammar = _grammar(f)
-        return grammar, _tree(f, "strings", grammar.shape)
+        tree = _tree(f, "strings", grammar.shape)
+    if count is None:
+        return grammar, tree
+    if len(tree[-1]) < count:
+        raise InputFileError(f"{path}: holds {len(tree[-1])} strings, {count} needed")
+    return grammar, [level[:count] for level in tree]

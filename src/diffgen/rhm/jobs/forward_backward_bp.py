@@ -9,7 +9,6 @@ import torch
 
 from diffgen.core.device import runtime_device
 from diffgen.core.diffusion.d3pm import uniform_schedule
-from diffgen.core.errors import InputFileError
 from diffgen.core.jobs import add_runtime, add_spec, input_file, write_table
 from diffgen.core.progress import log
 from diffgen.core.specs import Choice, Count, Index, Spec
@@ -41,13 +40,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> None:
     spec = args.spec
     device = runtime_device(args)
-    grammar, tree = load_strings(input_file(args.strings, "string set"))
+    grammar, tree = load_strings(input_file(args.strings, "string set"), spec["count"])
     sh = grammar.shape
-    if len(tree[-1]) < spec["count"]:
-        raise InputFileError(
-            f"{args.strings}: holds {len(tree[-1])} strings, {spec['count']} needed"
-        )
-    tree = [level[: spec["count"]] for level in tree]
     schedule = uniform_schedule(**spec["diffusion"])
     bp = TreeBP(grammar, device, DTYPES[spec["dtype"]])
     x0 = torch.from_numpy(tree[-1])

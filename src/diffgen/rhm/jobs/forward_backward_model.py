@@ -41,13 +41,8 @@ def run(args: argparse.Namespace) -> None:
     spec = args.spec
     input_file(args.checkpoint, "checkpoint")
     device = runtime_device(args)
-    grammar, tree = load_strings(input_file(args.strings, "string set"))
+    grammar, tree = load_strings(input_file(args.strings, "string set"), spec["count"])
     sh = grammar.shape
-    if len(tree[-1]) < spec["count"]:
-        raise InputFileError(
-            f"{args.strings}: holds {len(tree[-1])} strings, {spec['count']} needed"
-        )
-    tree = [level[: spec["count"]] for level in tree]
     model, payload = load_model(args.checkpoint, device)
     if model.config.v != sh.v or model.config.d != sh.d:
         raise InputFileError(
