@@ -1,4 +1,4 @@
-"""Helpers of tests/test_slurm.py: snakemake runs, SLURM job records."""
+"""Helpers of tests/core/test_slurm.py: snakemake runs, SLURM job records."""
 
 from __future__ import annotations
 

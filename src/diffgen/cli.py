@@ -2,7 +2,9 @@
 
 ``diffgen <study> <kind> ...`` runs ``diffgen.<study>.jobs.<kind>``;
 ``diffgen <kind> ...`` runs a study-agnostic kind of ``diffgen.core.jobs``
-(``table``, ``plot``, ``fingerprint``). Kinds are modules, found by name, with
+(``table``, ``plot``, ``fingerprint``); ``diffgen <tool> ...`` runs a project
+tool of ``diffgen.tools`` (``new-study``, ...), which is no job of the workflow.
+Figures themselves come from Snakemake (``snakemake -l`` lists the targets). Kinds are modules, found by name, with
 no registry: adding one changes no other job's code fingerprint. Rules call
 ``python -m diffgen.cli ...``; the command line a rule prints reruns the job by
 hand. A user error (bad spec, corrupt or missing input) ends with one line
@@ -22,9 +24,9 @@ from diffgen.core.errors import DiffgenError
 PACKAGE = Path(__file__).resolve().parent
 
 
-def _kinds(package: str) -> list[str]:
+def _kinds(package: str, folder_name: str = "jobs") -> list[str]:
     """Job kinds of ``diffgen.<package>.jobs`` (module names with '-' for '_')."""
-    folder = PACKAGE.joinpath(*package.split("."), "jobs")
+    folder = PACKAGE.joinpath(*filter(None, package.split(".")), folder_name)
     return sorted(
         info.name.replace("_", "-")
         for info in pkgutil.iter_modules([str(folder)])
@@ -37,17 +39,20 @@ def studies() -> list[str]:
     return sorted(
         info.name
         for info in pkgutil.iter_modules([str(PACKAGE)])
-        if info.ispkg and info.name != "core" and (PACKAGE / info.name / "jobs").is_dir()
+        if info.ispkg
+        and info.name not in ("core", "tools")
+        and (PACKAGE / info.name / "jobs").is_dir()
     )
 
 
-def _module(package: str, kind: str):
-    return importlib.import_module(f"diffgen.{package}.jobs.{kind.replace('-', '_')}")
+def _module(package: str, kind: str, folder_name: str = "jobs"):
+    name = kind.replace("-", "_")
+    return importlib.import_module(".".join(filter(None, ("diffgen", package, folder_name, name))))
 
 
-def _add_kinds(sub, package: str) -> None:
-    for kind in _kinds(package):
-        module = _module(package, kind)
+def _add_kinds(sub, package: str, folder_name: str = "jobs") -> None:
+    for kind in _kinds(package, folder_name):
+        module = _module(package, kind, folder_name)
         help_text = (module.__doc__ or kind).strip().split("\n")[0]
         parser = sub.add_parser(kind, help=help_text, description=module.__doc__)
         module.add_arguments(parser)
@@ -64,6 +69,8 @@ def build_parser(argv: list[str]) -> argparse.ArgumentParser:
         if wanted in (study, None, "-h", "--help"):
             _add_kinds(study_parser.add_subparsers(dest="kind", required=True), study)
     _add_kinds(sub, "core")
+    if (PACKAGE / "tools").is_dir():
+        _add_kinds(sub, "", "tools")
     return parser
 
 

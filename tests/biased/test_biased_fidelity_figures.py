@@ -12,7 +12,7 @@ import pytest
 
 from diffgen.biased.figures import fig1b, fig3b, fig4b, fig6, figA11, sequential
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 STYLE = ROOT / "resources" / "style" / "diffgen.mplstyle"
 EPOCHS = (10, 23, 53, 122)
 

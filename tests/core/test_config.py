@@ -15,7 +15,7 @@ from diffgen.biased.plan import Plan
 from diffgen.core.config import load_schema, typed_overrides, validate
 from diffgen.core.errors import ConfigError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SHARED_SCHEMA = load_schema(ROOT / "workflow" / "schemas" / "config.schema.yaml")
 SCHEMA = load_schema(ROOT / "workflow" / "studies" / "biased" / "schema.yaml")
 PAPER_FILE = yaml.safe_load((ROOT / "config.yaml").read_text())

@@ -14,7 +14,7 @@ from diffgen.core.errors import ConfigError
 from diffgen.rhm.config import check_consistency
 from diffgen.rhm.plan import Plan, Run
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = load_schema(ROOT / "workflow" / "studies" / "rhm" / "schema.yaml")
 PAPER = yaml.safe_load((ROOT / "config.yaml").read_text())["rhm"]
 SMALL = merge(

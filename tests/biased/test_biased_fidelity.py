@@ -27,7 +27,7 @@ from diffgen.core.config import load_schema, merge, validate
 from diffgen.core.diffusion.gaussian import linear_schedule
 from diffgen.core.errors import ConfigError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = load_schema(ROOT / "workflow" / "studies" / "biased" / "schema.yaml")
 PAPER = yaml.safe_load((ROOT / "config.yaml").read_text())["biased"]
 SMALL = yaml.safe_load((ROOT / "resources" / "presets" / "small.yaml").read_text())["biased"]

@@ -15,7 +15,7 @@ from diffgen.core.errors import InputFileError
 from diffgen.core.figures.style import PNG_DPI
 from diffgen.core.registry import resolve
 
-STYLE = Path(__file__).resolve().parents[1] / "resources" / "style" / "diffgen.mplstyle"
+STYLE = Path(__file__).resolve().parents[2] / "resources" / "style" / "diffgen.mplstyle"
 SIZES = (5_000, 12_000)
 EPOCHS = (100, 316, 1_000, 3_162, 10_000)
 FRACTIONS = (0.02, 0.1, 0.15, 0.3, 0.6, 1.0)
