@@ -4,8 +4,9 @@
 ``diffgen <kind> ...`` runs a study-agnostic kind of ``diffgen.core.jobs``
 (``table``, ``plot``, ``fingerprint``); ``diffgen <tool> ...`` runs a project
 tool of ``diffgen.tools`` (``new-study``, ...), which is no job of the workflow.
-Figures themselves come from Snakemake (``snakemake -l`` lists the targets). Kinds are modules, found by name, with
-no registry: adding one changes no other job's code fingerprint. Rules call
+Figures themselves come from Snakemake (``snakemake -l`` lists the targets).
+Kinds are modules, found by name, with no registry: adding one changes no
+other job's code fingerprint. Rules call
 ``python -m diffgen.cli ...``; the command line a rule prints reruns the job by
 hand. A user error (bad spec, corrupt or missing input) ends with one line
 ``diffgen: <message>`` and exit status 2, never a traceback.
