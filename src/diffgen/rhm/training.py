@@ -19,6 +19,7 @@ import torch
 import torch.nn.functional as F
 
 from diffgen.core import training
+from diffgen.core.device import full_precision_matmuls
 from diffgen.core.diffusion.d3pm import kl_loss, noise_tokens, uniform_schedule
 from diffgen.core.progress import log
 from diffgen.core.seeding import array_digest
@@ -63,6 +64,8 @@ class RHMTrainer(training.Trainer):
         self.config = NetworkConfig(**spec.network)
         self.leaves = leaves.to(device=device, dtype=torch.long)
         self.schedule = uniform_schedule(**spec.diffusion).to(device, torch.float32)
+        if not spec.mixed_precision:  # the reference trains in plain fp32
+            full_precision_matmuls(device)
         self.model = build(self.config, spec.seed_model).to(device)
         self.step_model = maybe_compile(self.model, options.compile)
         self.optimizer = torch.optim.Adam(
