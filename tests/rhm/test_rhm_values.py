@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
+from pathlib import Path
 
 import h5py
 import numpy as np
@@ -34,6 +36,7 @@ from diffgen.rhm.rules import Shape, sample_rules
 from diffgen.rhm.samples import save_samples
 from diffgen.rhm.sets import draw_sets
 
+ROOT = Path(__file__).resolve().parents[2]
 V, M, S, L = 4, 2, 2, 3
 D = S**L
 SHAPE = Shape(V, V, M, S, L)
@@ -332,6 +335,13 @@ def test_forward_backward_bp_chi_and_correlations_of_exact_posterior_samples(wor
         assert (rows["r"] == np.arange(D)).all()
         if definition == "right" or t == 14:
             check(np.r_[rows["chi"].iloc[0], rows["corr"]], np.r_[chi, corr], definition)
+        if definition == "right":  # the bootstrap s.e. over strings, resamples from [seed, t]
+            rng = np.random.default_rng([5, t])
+            boot = [chi_and_corr(delta[rng.integers(0, len(delta), len(delta))])
+                    for _ in range(100)]  # fmt: skip
+            chi_se = np.std([b[0] for b in boot], ddof=1)
+            corr_se = np.std([b[1] for b in boot], axis=0, ddof=1)
+            check(np.r_[rows["chi_se"].iloc[0], rows["corr_se"]], np.r_[chi_se, corr_se], "right")
 
 
 FB_MODEL = {"run": RUN, "step": 8, "t": GRID, "count": 40, "diffusion": DIFFUSION, "seed": 5,
@@ -359,3 +369,19 @@ def test_forward_backward_model_keep_chi_and_correlations_of_parsed_chains(world
         found = np.r_[rows["keep"], frows["chi"].iloc[0], frows["corr"]]
         if definition == "right" or t == 14:
             check(found, np.r_[kept.mean(0), chi, corr], definition)
+
+
+def test_fig4_table_carries_the_bootstrap_se_and_its_caption_types_no_number(world):
+    from diffgen.rhm import tables
+
+    _, fluct = fb_bp(world)
+    path = world["folder"] / "fluct.csv"
+    fluct.to_csv(path, index=False)
+    table = tables.fig4({"fluct": [str(path)]}, {})
+    chi = table[table["kind"] == "chi"].set_index("t")
+    per_t = fluct.drop_duplicates("t").set_index("t")["chi_se"]
+    np.testing.assert_allclose(chi["boot_se"], per_t.loc[chi.index], rtol=1e-12)
+    corr = table[table["kind"] == "corr"]
+    assert corr["boot_se"].notna().all() and (corr["boot_se"] > 0).any()
+    caption = (ROOT / "workflow" / "studies" / "rhm" / "report" / "fig4.rst").read_text()
+    assert not re.search(r"\d\.\d", caption), "fig4's caption types a measured number"

@@ -12,7 +12,7 @@ import torch
 
 from diffgen.core.diffusion.d3pm import UniformSchedule
 from diffgen.core.seeding import seeded_uniform
-from diffgen.rhm.fluctuations import correlations, susceptibility
+from diffgen.rhm.fluctuations import bootstrap_se, correlations, susceptibility
 
 #: Posterior-sampling uniforms use steps 2(T+1) + t, beyond forward noise's T + 1 + t.
 POSTERIOR_BLOCK = 2
@@ -31,14 +31,19 @@ def epsilon(schedule: UniformSchedule, t: int) -> float:
     return float(1.0 - schedule.alpha_bar(t))
 
 
-def rows_at(base: dict, t: int, eps: float, keep: np.ndarray, delta: np.ndarray):
-    """(keep rows, fluctuation rows) at t from keep (N, L+1) per string and δ (N, d)."""
+def rows_at(base: dict, t: int, eps: float, keep: np.ndarray, delta: np.ndarray, seed: int):
+    """(keep rows, fluctuation rows) at t from keep (N, L+1) per string and δ (N, d).
+
+    χ and C(r) carry their bootstrap s.e. over strings (resamples from [seed, t]).
+    """
     keep_rows = [
         {**base, "t": t, "eps": eps, "level": level, "keep": float(keep[:, level].mean()),
          "keep_se": float(keep[:, level].std(ddof=1) / np.sqrt(len(keep)))}
         for level in range(keep.shape[1])
     ]  # fmt: skip
     chi = susceptibility(delta)
-    fluct_rows = [{**base, "t": t, "eps": eps, "r": r, "chi": chi, "corr": float(c)}
-                  for r, c in enumerate(correlations(delta))]  # fmt: skip
+    chi_se, corr_se = bootstrap_se(delta, [seed, t])
+    pairs = enumerate(zip(correlations(delta), corr_se, strict=True))
+    fluct_rows = [{**base, "t": t, "eps": eps, "r": r, "chi": chi, "chi_se": chi_se,
+                   "corr": float(c), "corr_se": float(se)} for r, (c, se) in pairs]  # fmt: skip
     return keep_rows, fluct_rows

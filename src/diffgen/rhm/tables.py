@@ -113,5 +113,24 @@ def fig4(inputs: dict, options: dict) -> pd.DataFrame:
         at = at[at["t"] == peak["t"]]
         parts.append(_long(at, [*keys, "t", "eps", "r"], ["corr"]).assign(kind="corr"))
     table = pd.concat(parts, ignore_index=True).drop(columns=["quantity"])
+    table["boot_se"] = _bootstrap_se(fluct, table, keys)
     table["d"] = [shape(name).d for name in table["grammar"]]
     return table
+
+
+def _bootstrap_se(fluct: pd.DataFrame, table: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """Per row of the fig4 table: the runs' bootstrap s.e. over strings, combined over seeds
+    as the s.e. of their mean (√(Σ se²)/count); NaN for tables written without it."""
+    out = np.full(len(table), np.nan)
+    if "chi_se" not in fluct.columns:
+        return out
+    for column, kind in (("chi_se", "chi"), ("corr_se", "corr")):
+        at = ["t"] if kind == "chi" else ["t", "r"]
+        rows = fluct.drop_duplicates([*keys, "seed", "t"]) if kind == "chi" else fluct
+        combined = rows.groupby([*keys, *at])[column].agg(
+            lambda s: float(np.sqrt((s**2).sum()) / len(s))
+        )
+        mask = (table["kind"] == kind).to_numpy()
+        index = pd.MultiIndex.from_frame(table.loc[mask, [*keys, *at]])
+        out[mask] = combined.reindex(index).to_numpy()
+    return out

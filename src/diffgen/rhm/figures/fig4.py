@@ -2,7 +2,9 @@
 
 (a) The susceptibility χ(t) = Var(Σ_i δ_i)/d of the changed leaves δ_i after a
 forward–backward run, against ε = 1 − ᾱ_t, per grammar: exact BP (solid) and
-fig1's trained model (dashed); the dot marks the maximum. (b) The mean
+fig1's trained model (dashed); the dot marks the maximum, labelled with its
+value ± s.e. read from the table (over seeds, or the bootstrap over strings
+for a single run such as BP's). (b) The mean
 covariance C(r) of δ_i and δ_{i+r} at the t of the largest χ, against the
 distance r (log x): changes are correlated over whole subtrees.
 """
@@ -19,6 +21,15 @@ from diffgen.rhm.figures.common import grammar_label, grammar_shape
 FIGURE = "fig4"
 NUMERIC = ("t", "eps", "mean", "se")
 LINES = {"bp": "-", "model": "--"}
+
+
+def spread(rows: pd.DataFrame) -> pd.Series:
+    """The s.e. to draw: over seeds when there are several, else the bootstrap over strings."""
+    over_seeds = pd.to_numeric(rows["se"])
+    if "boot_se" not in rows or "count" not in rows:
+        return over_seeds
+    several = pd.to_numeric(rows["count"]) > 1
+    return over_seeds.where(several, pd.to_numeric(rows["boot_se"]))
 
 
 def plot(
@@ -38,12 +49,16 @@ def plot(
         chi_ax, corr_ax = axes[0]
         for (name, source), rows in table.groupby(["grammar", "source"]):
             linestyle = LINES.get(source, ":")
+            rows = rows.assign(se=spread(rows))
             chi = rows[rows["kind"] == "chi"].sort_values("eps")
             draw.band(chi_ax, chi["eps"], chi["mean"], chi["se"], color=colors[name],
                       linestyle=linestyle)  # fmt: skip
             if not chi.empty:
                 peak = chi.loc[chi["mean"].idxmax()]
                 chi_ax.plot([peak["eps"]], [peak["mean"]], "o", color=colors[name], markersize=3)
+                chi_ax.annotate(f"{peak['mean']:.3f} ± {peak['se']:.3f}",
+                                (peak["eps"], peak["mean"]), textcoords="offset points",
+                                xytext=(3, 3), fontsize="x-small", color=colors[name])  # fmt: skip
             corr = rows[(rows["kind"] == "corr") & (rows["r"] >= 1)].sort_values("r")
             if not corr.empty:
                 draw.band(corr_ax, corr["r"], corr["mean"], corr["se"], color=colors[name],

@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> None:
             leaves.append(posterior_sample(bp, messages, u)[-1].cpu().numpy())
         keep = np.concatenate(keep_parts)
         delta = changes(np.concatenate(leaves), tree[-1])
-        rows = rows_at(base, t, epsilon(schedule, t), keep, delta)
+        rows = rows_at(base, t, epsilon(schedule, t), keep, delta, spec["seed"])
         keep_rows += rows[0]
         fluct_rows += rows[1]
         log(f"t={t}: keep class {keep[:, 0].mean():.3f}, leaves {keep[:, -1].mean():.3f}, "

@@ -60,7 +60,8 @@ def run(args: argparse.Namespace) -> None:
         x_prime = reverse_chain(denoiser, x_t, t, schedule, sh.v, spec["seed"],
                                 spec["batch_size"], device, label=f"t={t}").numpy()  # fmt: skip
         keep = keep_from_parse(parser.parse(x_prime), tree)
-        rows = rows_at(base, t, epsilon(schedule, t), keep, changes(x_prime, tree[-1]))
+        delta = changes(x_prime, tree[-1])
+        rows = rows_at(base, t, epsilon(schedule, t), keep, delta, spec["seed"])
         keep_rows += rows[0]
         fluct_rows += rows[1]
         log(f"t={t}: keep class {keep[:, 0].mean():.3f}, leaves {keep[:, -1].mean():.3f}, "
