@@ -20,6 +20,7 @@ from diffgen.biased import tables
 from diffgen.biased.checkpoints import checkpoint_epochs
 from diffgen.biased.config import check_consistency
 from diffgen.biased.evaluation import fixed_noisy_batch
+from diffgen.biased.figures import fig1b
 from diffgen.biased.metrics.kl import CLIP, per_rep_means, sequence_kl
 from diffgen.biased.network import TransformerConfig, TransformerDenoiser, parameter_count
 from diffgen.biased.plan import Plan
@@ -213,6 +214,22 @@ def test_sample_split_table_is_mean_and_se_over_pairs(tmp_path):
     assert disjoint["count"] == 3  # pairs, not pair-repetitions
     assert table.loc["split_same", "mean"] == pytest.approx(0.25)
     assert table.loc["oracle_k0_test", "count"] == 3
+
+
+def test_sample_split_train_panel_is_its_own_series_and_is_drawn(tmp_path):
+    rows = [{"n": 64, "epoch": e, "pair": "disjoint0-0_1-1", "same_split": False, "rep": 0,
+             "data": data, "kl_mean": value * e}
+            for e in (10, 20) for data, value in (("test", 1.0), ("train", 3.0))]  # fmt: skip
+    seq = [{"n": 64, "split": 0, "seed": 0, "epoch": e, "k": 0, "data": "test", "kl_mean": 1.0}
+           for e in (10, 20)]  # fmt: skip
+    inputs = {"sample_split": [write(tmp_path, "split", rows)],
+              "sequential": [write(tmp_path, "seq", seq)]}  # fmt: skip
+    table = tables.sequential(inputs, {})
+    by_series = table.set_index(["series", "epoch"])["mean"]
+    assert by_series["split_disjoint", 10] == pytest.approx(10.0)  # held-out only
+    assert by_series["split_disjoint_train", 20] == pytest.approx(60.0)
+    fig1b.plot(table, str(tmp_path / "f.pdf"), str(tmp_path / "f.png"))
+    assert (tmp_path / "f.png").stat().st_size > 0
 
 
 def test_fig4a_band_is_the_reference_s_e_and_fig4b_band_its_std(tmp_path):

@@ -66,7 +66,7 @@ def test_sample_split_job_has_a_row_per_pair_epoch_and_repetition(tmp_path, data
     pairs.append({"first": 0, "second": 3, "same_split": True})
     spec = {"n": N, "models": [{"split": s, "seed": d} for s, d in models], "epochs": epochs,
             "pairs": pairs, **EVALUATION, "t_fraction": 0.3, "n_sequences": 20,
-            "reps": 3}  # fmt: skip
+            "reps": 3, "train_panel": False}  # fmt: skip
     out = tmp_path / "split.csv"
     run_job("sample-split", spec, "--data", str(data_file), "--checkpoints", *paths,
             "--out", str(out))  # fmt: skip
@@ -96,7 +96,7 @@ def test_sample_split_job_names_a_checkpoint_of_the_wrong_model(tmp_path, data_f
     paths = [save_checkpoint(tmp_path, 1, 1, 1, 0), save_checkpoint(tmp_path, 0, 0, 1, 0)]
     spec = {"n": N, "models": [{"split": 0, "seed": 0}, {"split": 1, "seed": 1}], "epochs": [1],
             "pairs": [{"first": 0, "second": 1, "same_split": False}], **EVALUATION,
-            "t_fraction": 0.3, "n_sequences": 8, "reps": 1}  # fmt: skip
+            "t_fraction": 0.3, "n_sequences": 8, "reps": 1, "train_panel": False}  # fmt: skip
     argv = ["biased", "sample-split", "--spec", json.dumps(spec), "--data", str(data_file),
             "--checkpoints", *paths, "--out", str(tmp_path / "x.csv"),
             "--device", "cpu"]  # fmt: skip

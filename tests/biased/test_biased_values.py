@@ -233,20 +233,23 @@ def test_sequential_is_kl_of_bp_k_to_the_model(world, definition):
 
 @pytest.mark.parametrize("definition", DEFINITIONS)
 def test_sample_split_is_kl_between_two_models_per_repetition(world, definition):
+    """On held-out data and on the first model's own training data (the train panel)."""
     spec = {"n": N, "models": [{"split": 1, "seed": 0}, {"split": 2, "seed": 2}], "epochs": [5],
             "pairs": [{"first": 0, "second": 1, "same_split": False}], **EVALUATION,
-            "t_fraction": 0.3, "n_sequences": 10, "reps": 3}  # fmt: skip
+            "t_fraction": 0.3, "n_sequences": 10, "reps": 3, "train_panel": True}  # fmt: skip
     table = job_table(world, "sample-split", spec, "--checkpoints", world["ckpt"]["a5"],
                       world["ckpt"]["b5"])  # fmt: skip
+    assert sorted(set(table["data"])) == ["test", "train"]
     t = int(0.3 * T)
-    tokens = world["train"][:10] if definition == "other_data" else world["test"][:10]
-    x_t = evaluation_x_t(tokens, t, reps=3)
-    first, second = (model_probs(world["ckpt"][m], x_t, t) for m in ("a5", "b5"))
-    values = kl(second, first) if definition == "swapped" else kl(first, second)
-    for rep in range(3):
-        row = table[table["rep"] == rep].iloc[0]
-        check([row["kl_mean"], row["kl_se"]], mean_se(values[10 * rep : 10 * (rep + 1)]),
-              definition)  # fmt: skip
+    train, test = pick(world, definition)  # the first model ("a5") trains on split 1
+    for data, tokens in (("test", test[:10]), ("train", train[:10])):
+        x_t = evaluation_x_t(tokens, t, reps=3)
+        first, second = (model_probs(world["ckpt"][m], x_t, t) for m in ("a5", "b5"))
+        values = kl(second, first) if definition == "swapped" else kl(first, second)
+        for rep in range(3):
+            row = table[(table["rep"] == rep) & (table["data"] == data)].iloc[0]
+            check([row["kl_mean"], row["kl_se"]], mean_se(values[10 * rep : 10 * (rep + 1)]),
+                  definition)  # fmt: skip
 
 
 @pytest.mark.parametrize("definition", DEFINITIONS)

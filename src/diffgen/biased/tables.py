@@ -106,8 +106,12 @@ def sequential(inputs: dict, options: dict) -> pd.DataFrame:
     seq, split = read(inputs, "sequential"), read(inputs, "sample_split")
     seq = seq.assign(series="oracle_k" + seq["k"].astype(int).astype(str) + "_" + seq["data"])
     parts = [mean_se(seq, ["n", "epoch", "series"], "kl_mean", "v")]
-    per_pair = split.groupby(["n", "epoch", "pair", "same_split"], as_index=False)["kl_mean"].mean()
-    per_pair["series"] = np.where(per_pair["same_split"], "split_same", "split_disjoint")
+    if "data" not in split.columns:  # tables written before the train panel: held-out only
+        split = split.assign(data="test")
+    keys = ["n", "epoch", "pair", "same_split", "data"]
+    per_pair = split.groupby(keys, as_index=False)["kl_mean"].mean()
+    suffix = np.where(per_pair["data"] == "train", "_train", "")
+    per_pair["series"] = np.where(per_pair["same_split"], "split_same", "split_disjoint") + suffix
     parts.append(mean_se(per_pair, ["n", "epoch", "series"], "kl_mean", "v"))
     return _long(pd.concat(parts, ignore_index=True))
 

@@ -23,6 +23,12 @@ SPLITS = {
     "split_disjoint": ("sample split, disjoint data", "-"),
     "split_same": ("sample split, same data", ":"),
 }
+#: The same on the first model's training sequences (the reference's train panel), in grey.
+TRAIN_SPLITS = {
+    "split_disjoint_train": ("sample split on training data, disjoint", "-"),
+    "split_same_train": ("sample split on training data, same", ":"),
+}
+SPLIT_COLOR = {**dict.fromkeys(SPLITS, "black"), **dict.fromkeys(TRAIN_SPLITS, "0.55")}
 DATA_STYLE = {"test": "-", "train": "--"}
 SPLIT_MARK = (0, (5, 2, 1, 2))  # dash-dot: minimum of the sample-split KL
 ORACLE_MARK = (0, (1, 1.5))  # dotted: minimum of KL(BP_0 ‖ model) on test data
@@ -35,7 +41,7 @@ def oracle_levels(series: pd.Series, figure: str) -> list[int]:
         match = ORACLE.match(name)
         if match:
             levels.add(int(match.group(1)))
-        elif name not in SPLITS:
+        elif name not in SPLIT_COLOR:
             raise InputFileError(f"{figure} table has unknown series '{name}'")
     return sorted(levels)
 
@@ -67,9 +73,10 @@ def plot_sequential(
         labels = [f"KL({draw.bp(k)} ‖ model)" for k in levels]
         handles += [draw.key(linestyle=DATA_STYLE["test"]), draw.key(linestyle=DATA_STYLE["train"])]
         labels += ["on test data", "on training data"]
-        for name, (label, linestyle) in SPLITS.items():
-            handles.append(draw.key("black", linestyle))
-            labels.append(label + pairs_text(table, name))
+        for name, (label, linestyle) in {**SPLITS, **TRAIN_SPLITS}.items():
+            if name in SPLITS or (table["series"] == name).any():
+                handles.append(draw.key(SPLIT_COLOR[name], linestyle))
+                labels.append(label + pairs_text(table, name))
         handles += [draw.key("0.25", SPLIT_MARK), draw.key(colors.get(0, "0.25"), ORACLE_MARK)]
         labels += ["min. of sample-split KL", f"min. of KL({draw.bp(0)} ‖ model), test"]
 
@@ -98,11 +105,16 @@ def panel(ax, rows: pd.DataFrame, levels: list[int], colors: dict) -> None:
                     color=colors[k],
                     linestyle=linestyle,
                 )
-    for name, (_, linestyle) in SPLITS.items():
+    for name, (_, linestyle) in {**SPLITS, **TRAIN_SPLITS}.items():
         curve = rows[rows["series"] == name]
         if not curve.empty:
             draw.band(
-                ax, curve["epoch"], curve["mean"], curve["se"], color="black", linestyle=linestyle
+                ax,
+                curve["epoch"],
+                curve["mean"],
+                curve["se"],
+                color=SPLIT_COLOR[name],
+                linestyle=linestyle,
             )
     draw.mark_x(ax, minimum(rows, "split_disjoint"), color="0.25", linestyle=SPLIT_MARK)
     draw.mark_x(

@@ -3,7 +3,10 @@
 One job per size: at each checkpoint epoch every model's posterior on the
 shared noisy held-out data is computed once, then every pair is compared, so
 the cost is linear in models however many pairs there are. One output row per
-(epoch, pair, noise repetition): the KL averaged over the repetition's sequences.
+(epoch, pair, noise repetition, data): the KL averaged over the repetition's
+sequences. ``data`` is ``test`` (the held-out pool) and, with ``train_panel``,
+``train``: the first model's own training sequences (the reference's train
+panel of Fig 1(b)/6), which costs each pair's second model one more posterior.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ SPEC = Spec(
         "n": Count, "models": [{"split": Index, "seed": Index}], "epochs": [Count],
         "pairs": [{"first": Index, "second": Index, "same_split": bool}],
         **EVALUATION, "t_fraction": Fraction, "n_sequences": Count, "reps": Count,
+        "train_panel": bool,
     }
 )  # fmt: skip
 
@@ -69,31 +73,63 @@ def pair_name(first: dict, second: dict, same_split: bool) -> str:
     return f"{kind}{first['split']}-{first['seed']}_{second['split']}-{second['seed']}"
 
 
+def _data_sets(job: JobContext, t: int) -> dict:
+    """key -> (t, x_t): the held-out pool, and every first model's training split."""
+    spec, reps, count = job.spec, job.spec["reps"], job.spec["n_sequences"]
+    sets = {"test": job.noisy(job.ds.test_set(count), t, reps)[1:]}
+    if spec["train_panel"]:
+        for split in sorted({spec["models"][pair["first"]]["split"] for pair in spec["pairs"]}):
+            tokens = job.ds.split(split, spec["n"])[:count]
+            sets[f"split{split}"] = job.noisy(tokens, t, reps)[1:]
+    return sets
+
+
+def _needed(spec: dict) -> set[tuple[int, str]]:
+    """(model, data key) of every posterior the pairs compare."""
+    needed = set()
+    for pair in spec["pairs"]:
+        keys = ["test"]
+        if spec["train_panel"]:
+            keys.append(f"split{spec['models'][pair['first']]['split']}")
+        needed |= {(pair[end], key) for end in ("first", "second") for key in keys}
+    return needed
+
+
 def run(args: argparse.Namespace) -> None:
     job = JobContext(args)
     spec, t, reps = job.spec, job.step(), job.spec["reps"]
     models, epochs = spec["models"], spec["epochs"]
     _check_spec(spec, args.checkpoints)
-    _, t_vec, x_t = job.noisy(job.ds.test_set(spec["n_sequences"]), t, reps)
+    sets, needed = _data_sets(job, t), _needed(spec)
     rows = []
     for e, epoch in enumerate(epochs):
-        posteriors = []
+        posteriors = {}
         for m, model in enumerate(models):
+            keys = [key for index, key in needed if index == m]
+            if not keys:
+                continue
             path = args.checkpoints[m * len(epochs) + e]
             expected = (spec["n"], model["split"], model["seed"], epoch)
             denoiser = _load(job, path, expected)
-            posteriors.append(job.log_probs(denoiser, x_t, t_vec))
+            for key in keys:
+                t_vec, x_t = sets[key]
+                posteriors[m, key] = job.log_probs(denoiser, x_t, t_vec)
         for pair in spec["pairs"]:
             first, second = models[pair["first"]], models[pair["second"]]
-            kl = sequence_kl(posteriors[pair["first"]], posteriors[pair["second"]]).numpy()
             name = pair_name(first, second, pair["same_split"])
-            for rep, values in enumerate(np.split(kl, reps)):
-                kl_mean, kl_se = mean_se(values)
-                rows.append({"n": spec["n"], "epoch": epoch, "t": t, "pair": name,
-                             "split1": first["split"], "seed1": first["seed"],
-                             "split2": second["split"], "seed2": second["seed"],
-                             "same_split": pair["same_split"], "rep": rep,
-                             "kl_mean": kl_mean, "kl_se": kl_se})  # fmt: skip
-        disjoint = [r["kl_mean"] for r in rows if r["epoch"] == epoch and not r["same_split"]]
+            panels = {"test": "test"}
+            if spec["train_panel"]:
+                panels["train"] = f"split{first['split']}"
+            for data, key in panels.items():
+                kl = sequence_kl(posteriors[pair["first"], key], posteriors[pair["second"], key])
+                for rep, values in enumerate(np.split(kl.numpy(), reps)):
+                    kl_mean, kl_se = mean_se(values)
+                    rows.append({"n": spec["n"], "epoch": epoch, "t": t, "pair": name,
+                                 "split1": first["split"], "seed1": first["seed"],
+                                 "split2": second["split"], "seed2": second["seed"],
+                                 "same_split": pair["same_split"], "data": data, "rep": rep,
+                                 "kl_mean": kl_mean, "kl_se": kl_se})  # fmt: skip
+        disjoint = [r["kl_mean"] for r in rows if r["epoch"] == epoch
+                    and not r["same_split"] and r["data"] == "test"]  # fmt: skip
         log(f"epoch {epoch}: cross-split KL {np.mean(disjoint) if disjoint else np.nan:.4g}")
-    write_table(rows, args.out, ["epoch", "pair", "rep"])
+    write_table(rows, args.out, ["epoch", "pair", "data", "rep"])

@@ -161,6 +161,7 @@ def biased_pair_spec(w):
             "pairs": pairs,
             **biased_evaluation_spec(),
             **{k: fig[k] for k in ("t_fraction", "n_sequences", "reps")},
+            "train_panel": biased.config["sample_split"]["train_panel"],
         }
     )
 
