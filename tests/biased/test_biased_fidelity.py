@@ -130,6 +130,17 @@ def test_paper_model_has_the_reference_parameter_count():
 # -- config and plan --------------------------------------------------------------------
 
 
+def test_reference_epochs_come_from_fig4a_seed_averaged_curves_where_it_has_the_size():
+    config = section(PAPER)
+    plan = Plan(config)
+    assert len(plan.figure_models("fig3b", 12000)) == 5
+    assert len(plan.reference_models("fig3b", 12000)) == 15  # fig4a's 15 seeds
+    assert plan.reference_models("fig3b", 5000) == plan.figure_models("fig3b", 5000)
+    assert len(plan.reference_models("figA11", 12000)) == 15
+    config["figures"]["fig3b"]["reference_curves"] = "own"
+    assert len(Plan(config).reference_models("fig3b", 12000)) == 5
+
+
 def test_paper_plan_pairs_every_cross_split_model_pair():
     plan = Plan(section(PAPER))
     pairs = plan.pairs("fig1b", 12000)

@@ -58,7 +58,8 @@ def test_tables_have_the_expected_rows(results, config):
     for name in ("fig1b", "fig6"):
         table = tables[name]
         series = {*(f"oracle_k{k}_{d}" for k in ks for d in ("test", "train")),
-                  "split_disjoint", "split_same"}  # fmt: skip
+                  "split_disjoint", "split_same", "split_disjoint_train",
+                  "split_same_train"}  # fmt: skip
         assert set(table["series"]) == series
         for n in figs[name]["sizes"]:
             assert len(table[table["n"] == n]) == len(series) * len(plan.checkpoints(n))

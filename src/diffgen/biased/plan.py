@@ -58,6 +58,18 @@ class Plan:
         seeds = self.config["figures"][figure].get("seeds", self.config["training"]["seeds"])
         return [ModelId(n, i, i) for i in range(seeds)]
 
+    def reference_models(self, figure: str, n: int) -> list[ModelId]:
+        """Models whose seed-averaged curves give a figure's reference epochs at size n.
+
+        Fig 4(a)'s when the figure's ``reference_curves`` is ``fig4a`` and Fig 4(a)
+        has size n (the reference reads Fig 3(b)'s and App. Fig 11's minima from
+        its 15-seed curves), else the figure's own models.
+        """
+        wanted = self.config["figures"][figure].get("reference_curves", "own")
+        if wanted == "fig4a" and n in self.figure_sizes("fig4a"):
+            return self.figure_models("fig4a", n)
+        return self.figure_models(figure, n)
+
     def figure_sizes(self, figure: str) -> list[int]:
         return list(self.config["figures"][figure]["sizes"])
 

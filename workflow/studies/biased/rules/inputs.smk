@@ -129,9 +129,11 @@ def biased_reference_inputs(w):
     n = int(w.n)
     kinds = ("loss", "nn") if biased_needs_nn_minimum(w.figure) else ("loss",)
     templates = {"loss": biased.LOSS, "nn": biased.NN}
+    models = BIASED_PLAN.reference_models(w.figure, n)
     return {
         kind: intact(
-            biased_model_paths(templates[kind], w.figure, n), BIASED_COLUMNS[kind]
+            [templates[kind].format(n=m.n, split=m.split, seed=m.seed) for m in models],
+            BIASED_COLUMNS[kind],
         )(w)
         for kind in kinds
     }
