@@ -27,6 +27,7 @@ import torch
 from rhm_support import one_thread  # noqa: F401 (autouse fixture)
 
 from diffgen.cli import main
+from diffgen.core import identity
 from diffgen.core.seeding import EVALUATION_STEP, seeded_uniform
 from diffgen.core.torchio import save_torch
 from diffgen.rhm.checkpoints import payload
@@ -192,14 +193,16 @@ def world(tmp_path_factory):
     grammar = sample_rules(SHAPE, 7)
     sets = draw_sets(grammar, RUN["P"], 40, seed=1, replacement=False)
     data = folder / "data.h5"
-    save_dataset(data, Dataset(grammar, sets.train, sets.test, sets.indices, False), {}, {})
+    sets = Dataset(grammar, sets.train, sets.test, sets.indices, False)
+    save_dataset(data, sets, {}, {}, identity.record("rhm", "data", {"P": RUN["P"]}))
     strings = folder / "strings.h5"
-    save_strings(strings, grammar, sets.test, {}, {})
+    save_strings(strings, grammar, sets.test, {}, {}, identity.record("rhm", "strings"))
     checkpoint = folder / "step8.pt"
     model = build(NetworkConfig(V, S, D, 8, L, T), 0)
     for p in model.parameters():  # move off the initialisation: a less uniform model
         p.data += 0.3 * torch.randn_like(p)
-    save_torch(payload(model, 8, {"batch_size": 16}, 0.25), checkpoint)
+    made = identity.record("rhm", "train", {**RUN, "position": 8})
+    save_torch(payload(model, 8, {"batch_size": 16}, 0.25), checkpoint, made)
     with h5py.File(data) as f:
         rules = [f[f"rules/level{l}"][...].astype(np.int64) for l in range(L)]
         train = [f[f"train/level{l}"][...].astype(np.int64) for l in range(L + 1)]
@@ -240,7 +243,9 @@ def bank(world):
     tokens = np.concatenate([world["train"][-1][:14], world["test"][-1][:6],
                              rng.integers(0, V, (12, D))])  # fmt: skip
     path = world["folder"] / "bank.h5"
-    save_samples(path, tokens, {"step": 8})
+    save_samples(
+        path, tokens, {"step": 8}, identity.record("rhm", "sample", {"run": RUN, "step": 8})
+    )
     return path, tokens
 
 
