@@ -1,5 +1,5 @@
 # Training of the S face U-Nets (split i, seed i) and the loss of every checkpoint.
-from diffgen.images.checkpoints import rule_outputs as image_training_outputs
+from diffgen.images.checkpoints import rule_outputs as biased_training_outputs
 
 
 rule biased_faces_train:
@@ -7,7 +7,7 @@ rule biased_faces_train:
         data=intact(biased.FACES_DATA),
     # The checkpoints and the training log, each named on its own (the cache needs it).
     output:
-        **image_training_outputs(biased.FACES_RUN, BIASED_FACES_PLAN.grid),
+        **biased_training_outputs(biased.FACES_RUN, BIASED_FACES_PLAN.grid),
     log:
         f"{biased.FACES_LOGS}/train/split{{split}}.log",
     cache: "omit-software"
