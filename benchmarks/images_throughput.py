@@ -39,8 +39,9 @@ from diffgen.core.device import configure, full_precision_matmuls
 from diffgen.core.training import RunOptions
 from diffgen.images.ddpm import EpsDDPM
 from diffgen.images.nearest import nearest
+from diffgen.images.objectives import EpsObjective
 from diffgen.images.sampler import sample, shared_initial_noise
-from diffgen.images.training import EpsObjective, ImageTrainer
+from diffgen.images.training import ImageTrainer
 from diffgen.images.unet import UNet, UNetConfig, trainable_parameters
 
 MODELS = {

@@ -1,4 +1,4 @@
-"""Training of a face U-Net: checkpoints at the grid's epochs, bit-exact resume after a kill."""
+"""The face-training job: checkpoints at the grid's epochs, bit-exact resume after a kill."""
 
 import json
 import subprocess
@@ -8,11 +8,10 @@ import pytest
 import torch
 from conftest import kill_during_training
 
-from diffgen.biased.faces.models import build, load_unet
 from diffgen.cli import main
-from diffgen.core.errors import InputFileError
 from diffgen.core.torchio import load_torch
 from diffgen.images.checkpoints import checkpoint_epoch
+from diffgen.images.models import load_unet
 
 MODEL = {"base": 8, "mults": [1, 2], "attention": [False, True], "res_blocks": 1, "dropout": 0.1,
          "groups": 8}  # fmt: skip
@@ -60,12 +59,3 @@ def test_killed_training_resumes_bit_for_bit(data_file, tmp_path):
     model = load_unet(interrupted / "epoch19.pt", torch.device("cpu"))
     assert model.config.base == 8 and not model.training
     assert checkpoint_epoch(interrupted / "epoch12.pt") == 12
-
-
-def test_a_checkpoint_of_another_architecture_is_one_line(tmp_path):
-    with pytest.raises(ValueError, match="not a unet"):
-        build("transformer", {})
-    bad = tmp_path / "epoch5.pt"
-    bad.write_bytes(b"\x00garbage")
-    with pytest.raises(InputFileError, match=r"epoch5\.pt: corrupt or unreadable checkpoint"):
-        load_unet(bad, torch.device("cpu"))

@@ -11,8 +11,8 @@ import torch
 
 from diffgen.images.ddpm import EpsDDPM
 from diffgen.images.loss import EvaluationNoise, mean_se, per_image_losses
+from diffgen.images.objectives import EpsObjective
 from diffgen.images.sampler import sample, shared_initial_noise
-from diffgen.images.training import EpsObjective
 
 PAPER = EpsDDPM.linear(1000)
 

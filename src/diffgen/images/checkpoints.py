@@ -31,6 +31,21 @@ def checkpoint_name(epoch: int) -> str:
     return f"epoch{epoch}.pt"
 
 
+def run_outputs(run_dir: Path, epochs: list[int]) -> tuple[dict[int, Path], Path]:
+    """The checkpoint of every epoch and the training log of a run in ``run_dir``."""
+    return {e: run_dir / checkpoint_name(e) for e in epochs}, run_dir / TRAIN_LOG_NAME
+
+
+def rule_outputs(run_dir: str, epochs: list[int]) -> dict[str, str]:
+    """A training rule's named outputs: ``epoch{E}`` per checkpoint, then ``log``.
+
+    One name per output: the between-workflow cache needs every output of a
+    multi-output rule named on its own. ``run_dir`` may hold wildcards.
+    """
+    outputs = {f"epoch{e}": f"{run_dir}/{checkpoint_name(e)}" for e in epochs}
+    return {**outputs, "log": f"{run_dir}/{TRAIN_LOG_NAME}"}
+
+
 def checkpoint_payload(
     model: nn.Module, architecture: str, config: dict, epoch: int, spec: dict
 ) -> dict:

@@ -4,10 +4,11 @@
 images on the device, a seeded shuffle every epoch, batches, the optimiser,
 mixed precision and torch.compile where asked, and log rows; resuming, staging
 and progress are :mod:`diffgen.core.training`'s. What is learned is an
-:class:`Objective` (the parameterisation: ε-prediction DDPM here; a blind
-denoiser, EDM preconditioning elsewhere), and the network is any module.
-Studies with schedules or EMA override :meth:`ImageTrainer.make_optimizer`,
-``scheduler`` or :meth:`ImageTrainer.after_step`.
+:class:`Objective` (the parameterisation: ε-, x0- or v-prediction DDPM in
+:mod:`diffgen.images.objectives`; a blind denoiser, EDM preconditioning
+elsewhere), and the network is any module. Studies with schedules or EMA
+override :meth:`ImageTrainer.make_optimizer`, ``scheduler`` or
+:meth:`ImageTrainer.after_step`.
 
 Every random draw (shuffles, steps, noise) comes from one generator seeded
 from the run's seed; dropout draws from torch's global generator, seeded the
@@ -21,12 +22,10 @@ from collections.abc import Callable
 from typing import Protocol
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from diffgen.core import training
 from diffgen.core.training import maybe_compile
-from diffgen.images.ddpm import EpsDDPM
 
 
 class Objective(Protocol):
@@ -35,24 +34,6 @@ class Objective(Protocol):
     def __call__(
         self, model: nn.Module, x0: torch.Tensor, generator: torch.Generator
     ) -> torch.Tensor: ...
-
-
-class EpsObjective:
-    """ε-prediction: k ~ U{1..T−1} per image (k = 0 is never trained), loss mean (ε̂ − ε)²."""
-
-    def __init__(self, ddpm: EpsDDPM, device: torch.device) -> None:
-        self.T = ddpm.T
-        self.abar = ddpm.schedule.alpha_bars.to(device=device, dtype=torch.float32)
-
-    def __call__(
-        self, model: nn.Module, x0: torch.Tensor, generator: torch.Generator
-    ) -> torch.Tensor:
-        size, device = x0.shape[0], x0.device
-        k = torch.randint(1, self.T, (size,), generator=generator, device=device)
-        eps = torch.randn(x0.shape, generator=generator, device=device)
-        abar = self.abar[k].view(-1, *([1] * (x0.ndim - 1)))
-        x_k = abar.sqrt() * x0 + (1.0 - abar).sqrt() * eps
-        return F.mse_loss(model(x_k, k).float(), eps)
 
 
 class ImageTrainer(training.Trainer):

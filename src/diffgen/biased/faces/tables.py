@@ -21,7 +21,7 @@ import pandas as pd
 from diffgen.biased.faces.columns import COLUMNS
 from diffgen.biased.faces.noise_prediction import pooled
 from diffgen.biased.faces.reference import distance_curve, loss_curve
-from diffgen.biased.faces.samples import load_representatives
+from diffgen.biased.faces.representatives import load_representatives
 from diffgen.core.errors import InputFileError
 from diffgen.core.tables import read_table, read_tables
 

@@ -6,14 +6,14 @@ import argparse
 
 import numpy as np
 
-from diffgen.biased.faces.models import DIFFUSION, ddpm_from, load_unet
-from diffgen.biased.faces.samples import save_bank
 from diffgen.core.device import runtime_device
 from diffgen.core.errors import InputFileError
 from diffgen.core.jobs import add_runtime, add_spec, input_file
 from diffgen.core.specs import Count, Index, Spec
 from diffgen.images.checkpoints import checkpoint_epoch
+from diffgen.images.models import DIFFUSION, ddpm_from, load_unet
 from diffgen.images.sampler import sample, shared_initial_noise
+from diffgen.images.samples import save_bank
 
 SPEC = Spec(
     {"split": Index, **DIFFUSION, "size": Count, "samples": Count, "seed": Index,
@@ -42,4 +42,5 @@ def run(args: argparse.Namespace) -> None:
     label = f"sampling split {spec['split']} at {len(models)} checkpoints"
     banks = sample(models, x_T, ddpm, spec["seed"], spec["batch_size"], device, label)
     provenance = {"spec": spec, "checkpoints": args.checkpoints}
-    save_bank(args.out, np.stack([b.numpy() for b in banks]), epochs, spec["split"], provenance)
+    samples = np.stack([b.numpy() for b in banks])
+    save_bank(args.out, samples, epochs, provenance, {"split": spec["split"]})

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from diffgen.biased.faces.centring import centred
-from diffgen.biased.faces.models import DIFFUSION, ddpm_from, load_unet
 from diffgen.core.device import runtime_device
 from diffgen.core.jobs import add_runtime, add_spec, input_file, write_table
 from diffgen.core.progress import log
@@ -13,6 +12,7 @@ from diffgen.core.specs import Count, Index, Spec
 from diffgen.images import dataset
 from diffgen.images.checkpoints import checkpoint_epoch
 from diffgen.images.loss import EvaluationNoise, mean_se, per_image_losses
+from diffgen.images.models import DIFFUSION, ddpm_from, load_unet
 
 SPEC = Spec(
     {"split": Index, "n": Count, **DIFFUSION, "images": Count, "seed": Index, "batch_size": Count}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from diffgen.biased.faces.centring import centred
-from diffgen.biased.faces.models import DIFFUSION, ddpm_from, load_unet
 from diffgen.biased.faces.noise_prediction import compare
 from diffgen.core.device import runtime_device
 from diffgen.core.errors import InputFileError
@@ -14,6 +13,7 @@ from diffgen.core.progress import log
 from diffgen.core.specs import Count, Index, Range, Spec
 from diffgen.images import dataset
 from diffgen.images.checkpoints import checkpoint_epoch
+from diffgen.images.models import DIFFUSION, ddpm_from, load_unet
 
 SPEC = Spec(
     {"epoch": Count, "splits": Count, "n": Count, **DIFFUSION, "ks": [Range(int, 0)],

@@ -10,13 +10,14 @@ import torch
 
 from diffgen.biased.faces.centring import display
 from diffgen.biased.faces.generation import pair_rows, representatives
-from diffgen.biased.faces.samples import load_bank, save_representatives
+from diffgen.biased.faces.representatives import save_representatives
 from diffgen.core.device import full_precision_matmuls, runtime_device
 from diffgen.core.errors import InputFileError
 from diffgen.core.jobs import add_runtime, add_spec, input_file, write_table
 from diffgen.core.progress import log
 from diffgen.core.specs import Count, Index, Spec
 from diffgen.images import dataset
+from diffgen.images.samples import load_bank
 
 SPEC = Spec({"splits": Count, "n": Count, "pair": [Index], "rep_k": Count})
 
@@ -33,7 +34,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _banks(paths: list[str], splits: int) -> tuple[dict[int, np.ndarray], list[int]]:
     banks, epochs = {}, None
     for path in paths:
-        samples, bank_epochs, split = load_bank(input_file(path, "sample bank"))
+        samples, bank_epochs, attrs = load_bank(input_file(path, "sample bank"), ("split",))
+        split = attrs["split"]
         if epochs is not None and bank_epochs != epochs:
             raise InputFileError(f"{path}: epochs {bank_epochs} differ from the other banks'")
         epochs, banks[split] = bank_epochs, samples

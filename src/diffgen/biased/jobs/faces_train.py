@@ -6,25 +6,17 @@ import argparse
 from pathlib import Path
 
 from diffgen.biased.faces.centring import centred
-from diffgen.biased.faces.models import DIFFUSION, MODEL
-from diffgen.biased.faces.training import train
-from diffgen.core.jobs import add_spec, add_training, check_checkpoints, input_file, run_options
-from diffgen.core.specs import Count, Index, Positive, Spec
-from diffgen.images import dataset
-from diffgen.images.checkpoints import TRAIN_LOG_NAME, checkpoint_name
+from diffgen.core.jobs import check_checkpoints, input_file, run_options
+from diffgen.core.specs import Count, Index, Spec
+from diffgen.images import dataset, unet_training
 
-SPEC = Spec(
-    {
-        "split": Index, "seed": Index, "n": Count, "epochs": Count, "checkpoints": [Count],
-        "model": MODEL, **DIFFUSION, "batch_size": Count, "lr": Positive, "mixed_precision": bool,
-    }
-)  # fmt: skip
+#: The faces train ε-prediction U-Nets, as the reference does.
+PREDICTION = "eps"
+SPEC = Spec({"split": Index, "n": Count, **unet_training.TRAINING})
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", required=True, help="face dataset (HDF5)")
-    add_spec(parser, SPEC)
-    add_training(parser, "epoch")
+    unet_training.add_arguments(parser, SPEC, "face dataset (HDF5)")
 
 
 def run(args: argparse.Namespace) -> None:
@@ -34,6 +26,5 @@ def run(args: argparse.Namespace) -> None:
     options = run_options(args)
     faces = dataset.load(data, parts=("train",))
     images = centred(faces.split(spec["split"], spec["n"]), faces, data)
-    run_dir = Path(args.run_dir)
-    outputs = {epoch: run_dir / checkpoint_name(epoch) for epoch in spec["checkpoints"]}
-    train(spec, images, outputs, run_dir / TRAIN_LOG_NAME, run_dir / ".work", options)
+    name = f"split {spec['split']}"
+    unet_training.train(spec, images, Path(args.run_dir), options, prediction=PREDICTION, name=name)

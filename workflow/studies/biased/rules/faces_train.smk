@@ -1,17 +1,13 @@
 # Training of the S face U-Nets (split i, seed i) and the loss of every checkpoint.
+from diffgen.images.checkpoints import rule_outputs as biased_training_outputs
 
 
 rule biased_faces_train:
     input:
         data=intact(biased.FACES_DATA),
-    # One named output per checkpoint: the between-workflow cache needs every
-    # output of a multi-output rule named on its own.
+    # The checkpoints and the training log, each named on its own (the cache needs it).
     output:
-        **{
-            f"epoch{e}": f"{biased.FACES_RUN}/epoch{e}.pt"
-            for e in BIASED_FACES_PLAN.grid
-        },
-        log=f"{biased.FACES_RUN}/train_log.csv",
+        **biased_training_outputs(biased.FACES_RUN, BIASED_FACES_PLAN.grid),
     log:
         f"{biased.FACES_LOGS}/train/split{{split}}.log",
     cache: "omit-software"

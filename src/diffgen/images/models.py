@@ -1,4 +1,10 @@
-"""The face U-Net and its diffusion, as job specs describe them; checkpoints as ε-functions."""
+"""Image models as job specs describe them: the U-Net and its DDPM, built, saved and loaded.
+
+Every image study states its network and diffusion with the same spec pieces
+(:data:`MODEL`, :data:`DIFFUSION`), builds them with :func:`unet_from` and
+:func:`ddpm_from`, and reads its checkpoints back as ε-functions with
+:func:`load_unet`, so that a checkpoint of one study loads in another.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ from diffgen.images.checkpoints import load_model
 from diffgen.images.ddpm import EpsDDPM
 from diffgen.images.unet import UNet, UNetConfig
 
+#: The architecture name checkpoints of :class:`UNet` record.
 ARCHITECTURE = "unet"
 
 #: Spec pieces: the U-Net's architecture and the diffusion.
@@ -24,6 +31,7 @@ DIFFUSION = {"diffusion": {"T": Count, "beta_start": Positive, "beta_end": Posit
 
 
 def unet_from(model: dict) -> UNetConfig:
+    """The U-Net configuration of a spec's ``model`` piece."""
     return UNetConfig(
         base=model["base"], mults=tuple(model["mults"]), attention=tuple(model["attention"]),
         res_blocks=model["res_blocks"], dropout=model["dropout"], groups=model["groups"],
@@ -31,6 +39,7 @@ def unet_from(model: dict) -> UNetConfig:
 
 
 def ddpm_from(spec: dict) -> EpsDDPM:
+    """The DDPM of a spec's ``diffusion`` piece (a bad schedule is one line naming the key)."""
     diffusion = spec["diffusion"]
     try:
         return EpsDDPM.linear(diffusion["T"], diffusion["beta_start"], diffusion["beta_end"])
@@ -39,7 +48,7 @@ def ddpm_from(spec: dict) -> EpsDDPM:
 
 
 def build(architecture: str, config: dict) -> UNet:
-    """Rebuild a face model from a checkpoint's architecture entry."""
+    """Rebuild a U-Net from a checkpoint's architecture entry."""
     if architecture != ARCHITECTURE:
         raise ValueError(f"architecture {architecture!r} is not a {ARCHITECTURE}")
     return UNet(UNetConfig(**config))
