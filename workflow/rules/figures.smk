@@ -44,6 +44,11 @@ def figure_table_inputs(study, figure):
     return inputs
 
 
+def describe(rule_name, text):
+    """`snakemake -l` prints this one line after the rule's name (a menu of targets)."""
+    workflow.get_rule(rule_name).docstring = text
+
+
 def table_arguments(wildcards, input):
     """`--input KIND PATH...` for every named input of a table rule."""
     return " ".join(f"--input {name} {' '.join(input[name])}" for name in input.keys())
@@ -81,6 +86,10 @@ for _study in STUDIES.values():
                 "python -m diffgen.cli table --builder {params.builder} {params.inputs}"
                 " --options {params.options:q} --out {output} > {log} 2>&1"
 
+        describe(
+            f"{_study.name}_table_{_figure}", f"internal: the table behind {_figure}"
+        )
+
         rule:
             name:
                 f"{_study.name}_plot_{_figure}"
@@ -112,6 +121,10 @@ for _study in STUDIES.values():
                 " --pdf {output.pdf} --png {output.png} --style {input.style}"
                 " --options {params.options:q} > {log} 2>&1"
 
+        describe(
+            f"{_study.name}_plot_{_figure}",
+            f"internal: draws {_figure} from its table",
+        )
         for _target in _study.target_names(_figure):
 
             rule:
@@ -121,12 +134,16 @@ for _study in STUDIES.values():
                     _study.figure_files(_figure),
                 localrule: True
 
+            describe(_target, f"{_study.title.split(':')[0]}, {_entry.title}")
+
     rule:
         name:
             _study.name
         input:
             _study.all_figure_files(),
         localrule: True
+
+    describe(_study.name, f"every figure of {_study.title}")
 
     rule:
         name:
@@ -135,9 +152,13 @@ for _study in STUDIES.values():
             _study.data(),
         localrule: True
 
+    describe(f"{_study.name}_data", f"the datasets of {_study.title}")
+
     rule:
         name:
             f"{_study.name}_models"
         input:
             _study.models(),
         localrule: True
+
+    describe(f"{_study.name}_models", f"the trained models of {_study.title}")

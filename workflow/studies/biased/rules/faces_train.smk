@@ -14,7 +14,7 @@ rule biased_faces_train:
         log=f"{biased.FACES_RUN}/train_log.csv",
     log:
         f"{biased.FACES_LOGS}/train/split{{split}}.log",
-    cache: "omit-software"
+    cache: CACHE
     conda:
         ENV
     threads: GPU_THREADS

@@ -11,7 +11,7 @@ rule rhm_sample_bank:
         f"{rhm.logs}/samples/{rhm.RUN}/step{{step}}.log",
     wildcard_constraints:
         **RHM_WILDCARDS,
-    cache: "omit-software"
+    cache: CACHE
     conda:
         ENV
     threads: GPU_THREADS
