@@ -5,6 +5,7 @@
 import json
 
 from diffgen.core.errors import ConfigError
+from diffgen.core.registry import figure_heading, report_category
 
 # Top-level keys are the shared ones and one section per included study.
 _known = sorted(
@@ -66,7 +67,7 @@ for _study in STUDIES.values():
                 report(
                     _study.table(_figure),
                     caption="../report/table.rst",
-                    category=f"{_study.title}: tables (CSV)",
+                    category=report_category(_study.title, "tables (CSV)"),
                     subcategory=_entry.title,
                     labels={"figure": _figure, "format": "CSV"},
                 ),
@@ -87,7 +88,8 @@ for _study in STUDIES.values():
                 " --options {params.options:q} --out {output} > {log} 2>&1"
 
         describe(
-            f"{_study.name}_table_{_figure}", f"internal: the table behind {_figure}"
+            f"{_study.name}_table_{_figure}",
+            f"internal: the table behind {_figure}",
         )
 
         rule:
@@ -101,7 +103,7 @@ for _study in STUDIES.values():
                 png=report(
                     _study.figure_file(_figure, "png"),
                     caption=f"../studies/{_study.name}/report/{_figure}.rst",
-                    category=_study.title,
+                    category=report_category(_study.title),
                     subcategory=_entry.title,
                     labels={"figure": _figure, "format": "PNG"},
                 ),
@@ -114,12 +116,13 @@ for _study in STUDIES.values():
                 runtime=10,
             params:
                 plotter=_entry.plot,
+                heading=figure_heading(_entry.title, config["preset"]),
                 options=json.dumps(_study.figure_options(_figure), sort_keys=True),
                 code=code("diffgen.core.jobs.plot", _entry.module("plot")),
             shell:
                 "python -m diffgen.cli plot --plotter {params.plotter} --table {input.table}"
                 " --pdf {output.pdf} --png {output.png} --style {input.style}"
-                " --options {params.options:q} > {log} 2>&1"
+                " --options {params.options:q} --heading {params.heading:q} > {log} 2>&1"
 
         describe(
             f"{_study.name}_plot_{_figure}",

@@ -8,6 +8,7 @@ parallel workflow jobs cannot interfere with each other.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import math
 import os
 import sys
@@ -29,6 +30,10 @@ PNG_DPI = 200
 LEGEND_HANDLE_WIDTH = 0.5  # inches: line sample, gaps and column spacing
 LEGEND_CHAR_WIDTH = 0.048  # inches per character at 7 pt (DejaVu Sans, mixed case)
 LEGEND_ROW_HEIGHT = 0.17  # inches per legend row at 7 pt
+HEADING_SIZE = 9  # pt: the figure title, a step above the panel titles
+
+#: The title every saved figure gets above its panels (set by the plot job).
+_HEADING: contextvars.ContextVar[str] = contextvars.ContextVar("heading", default="")
 
 # Applied with or without a style sheet, so a plotter called without one still
 # gives a readable, paper-sized figure.
@@ -70,6 +75,25 @@ def style_context(style: str | os.PathLike | None = None) -> Iterator[None]:
         layers.append(str(path))
     with matplotlib.style.context(layers), rc_context(DETERMINISTIC_RC):
         yield
+
+
+@contextlib.contextmanager
+def heading(text: str) -> Iterator[None]:
+    """Figures saved inside get ``text`` as their title, above any title of their own,
+    so every figure names the paper figure it reproduces (and the preset)."""
+    token = _HEADING.set(text)
+    try:
+        yield
+    finally:
+        _HEADING.reset(token)
+
+
+def _add_heading(fig: Figure) -> None:
+    text = _HEADING.get()
+    if not text:
+        return
+    own = fig.get_suptitle()
+    fig.suptitle(f"{text}\n{own}" if own else text, fontsize=HEADING_SIZE)
 
 
 def legend_entry_width(labels: Sequence[str]) -> float:
@@ -142,6 +166,7 @@ def save(fig: Figure, pdf_path: str | os.PathLike, png_path: str | os.PathLike) 
     (and the PNG skips a second layout pass).
     """
     try:
+        _add_heading(fig)
         with rc_context(DETERMINISTIC_RC):
             with atomic_path(pdf_path) as tmp:
                 fig.savefig(tmp, format="pdf", metadata={"CreationDate": None})
