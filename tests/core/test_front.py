@@ -101,3 +101,20 @@ def test_a_profile_of_the_users_own_is_kept(tmp_path):
     result = _link(home, clone, "--relink")
     assert "kept it" in result.stderr
     assert (own / "config.yaml").read_text() == "# mine\n" and not own.is_symlink()
+
+
+def test_every_figure_is_titled_with_the_paper_figure_and_its_preset():
+    from matplotlib.figure import Figure
+
+    from diffgen.core.figures.style import _add_heading, heading
+    from diffgen.core.registry import figure_heading, report_category
+
+    assert figure_heading("Fig 4(a): NN divergence", "paper") == "Fig 4(a): NN divergence"
+    small = figure_heading("Fig 4(a): NN divergence", "small")
+    assert small == "Fig 4(a): NN divergence (small preset)"
+    fig = Figure()
+    fig.suptitle("n = 64, 2 seeds")
+    with heading(small):
+        _add_heading(fig)
+    assert fig.get_suptitle() == f"{small}\nn = 64, 2 seeds"
+    assert ": " not in report_category("Study 1: biased generalization", "tables (CSV)")
