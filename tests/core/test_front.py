@@ -118,3 +118,20 @@ def test_every_figure_is_titled_with_the_paper_figure_and_its_preset():
         _add_heading(fig)
     assert fig.get_suptitle() == f"{small}\nn = 64, 2 seeds"
     assert ": " not in report_category("Study 1: biased generalization", "tables (CSV)")
+
+
+def test_a_heading_above_hand_placed_panels_moves_nothing():
+    from matplotlib.figure import Figure
+
+    from diffgen.core.figures.style import _add_heading, heading
+
+    fig = Figure(figsize=(4, 2), layout="none")
+    ax = fig.add_axes((0.1, 0.1, 0.8, 0.7))
+    fig.text(0.5, 0.9, "label")
+    before = ax.get_position().y1 * 2, fig.texts[0].get_position()[1] * 2  # inches
+    with heading("Fig 1(a): faces (small preset)"):
+        _add_heading(fig)
+    height = fig.get_size_inches()[1]
+    assert height > 2
+    assert abs(ax.get_position().y1 * height - before[0]) < 1e-9
+    assert abs(fig.texts[0].get_position()[1] * height - before[1]) < 1e-9
