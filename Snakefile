@@ -17,12 +17,14 @@ report: "workflow/report/workflow.rst"
 
 
 include: "workflow/rules/common.smk"
+include: "workflow/rules/caching.smk"
 include: "workflow/studies/biased/study.smk"
 include: "workflow/studies/rhm/study.smk"
 include: "workflow/rules/figures.smk"
 
 
 rule all:
+    """every figure of every study in the config's `studies` (the default target)"""
     default_target: True
     input:
         [STUDIES[name].all_figure_files() for name in enabled_studies()],
@@ -30,12 +32,14 @@ rule all:
 
 
 rule data:
+    """the datasets of every study in the config's `studies`"""
     input:
         [STUDIES[name].data() for name in enabled_studies()],
     localrule: True
 
 
 rule models:
+    """the trained models of every study in the config's `studies`"""
     input:
         [STUDIES[name].models() for name in enabled_studies()],
     localrule: True

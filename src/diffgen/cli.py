@@ -24,6 +24,16 @@ from diffgen.core.errors import DiffgenError
 
 PACKAGE = Path(__file__).resolve().parent
 
+#: What ``diffgen --help`` ends with: the figures are Snakemake targets, not commands.
+EPILOG = """\
+Figures come from Snakemake, not from this command: in the checkout,
+  snakemake -l                                   lists every target, one line each
+  snakemake --profile profiles/small fig4a       one figure, small CPU preset
+  snakemake -n fig4a -q rules                    what the paper-scale run needs
+  diffgen cost fig4a                             its estimated GPU-hours and disk
+The commands above are the jobs the rules run (a rule's command line, printed by
+`snakemake -p`, reruns its job by hand)."""
+
 
 def _kinds(package: str, folder_name: str = "jobs") -> list[str]:
     """Job kinds of ``diffgen.<package>.jobs`` (module names with '-' for '_')."""
@@ -62,13 +72,20 @@ def _add_kinds(sub, package: str, folder_name: str = "jobs") -> None:
 
 def build_parser(argv: list[str]) -> argparse.ArgumentParser:
     """The parser; only the named study's (or the core's) job modules are imported."""
-    parser = argparse.ArgumentParser(prog="diffgen", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="diffgen",
+        description=__doc__.split("\n")[0],
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     wanted = argv[0] if argv else None
     for study in studies():
         study_parser = sub.add_parser(study, help=f"job kinds of the {study} study")
         if wanted in (study, None, "-h", "--help"):
-            _add_kinds(study_parser.add_subparsers(dest="kind", required=True), study)
+            _add_kinds(
+                study_parser.add_subparsers(dest="kind", required=True, metavar="KIND"), study
+            )
     _add_kinds(sub, "core")
     if (PACKAGE / "tools").is_dir():
         _add_kinds(sub, "", "tools")

@@ -39,7 +39,7 @@ from diffgen.core.config import load_schema, merge, validate
 
 pytestmark = pytest.mark.slow
 
-CATEGORY = "Study 1: biased generalization"
+CATEGORY = "Study 1 – biased generalization"
 
 CHROMIUM = next(
     (p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None
@@ -333,6 +333,11 @@ def check_report(
             )
             assert link[1] == Path(path).name, (path, link)
             assert link[0].startswith("data:text/csv") or (report.parent / link[0]).is_file()
+
+
+def test_html_report_has_no_docutils_system_message(html_report):
+    """Every caption and the front page render clean: no error box in the report."""
+    assert "system-message" not in html_report.read_text()
 
 
 def test_html_report_shows_every_figure(browser, html_report, screenshots, tiny_workflow):

@@ -5,6 +5,7 @@
 import json
 
 from diffgen.core.errors import ConfigError
+from diffgen.core.registry import figure_heading, report_category
 
 # Top-level keys are the shared ones and one section per included study.
 _known = sorted(
@@ -44,6 +45,11 @@ def figure_table_inputs(study, figure):
     return inputs
 
 
+def describe(rule_name, text):
+    """`snakemake -l` prints this one line after the rule's name (a menu of targets)."""
+    workflow.get_rule(rule_name).docstring = text
+
+
 def table_arguments(wildcards, input):
     """`--input KIND PATH...` for every named input of a table rule."""
     return " ".join(f"--input {name} {' '.join(input[name])}" for name in input.keys())
@@ -61,7 +67,7 @@ for _study in STUDIES.values():
                 report(
                     _study.table(_figure),
                     caption="../report/table.rst",
-                    category=f"{_study.title}: tables (CSV)",
+                    category=report_category(_study.title, "tables (CSV)"),
                     subcategory=_entry.title,
                     labels={"figure": _figure, "format": "CSV"},
                 ),
@@ -81,6 +87,11 @@ for _study in STUDIES.values():
                 "python -m diffgen.cli table --builder {params.builder} {params.inputs}"
                 " --options {params.options:q} --out {output} > {log} 2>&1"
 
+        describe(
+            f"{_study.name}_table_{_figure}",
+            f"internal: the table behind {_figure}",
+        )
+
         rule:
             name:
                 f"{_study.name}_plot_{_figure}"
@@ -92,7 +103,7 @@ for _study in STUDIES.values():
                 png=report(
                     _study.figure_file(_figure, "png"),
                     caption=f"../studies/{_study.name}/report/{_figure}.rst",
-                    category=_study.title,
+                    category=report_category(_study.title),
                     subcategory=_entry.title,
                     labels={"figure": _figure, "format": "PNG"},
                 ),
@@ -105,13 +116,18 @@ for _study in STUDIES.values():
                 runtime=10,
             params:
                 plotter=_entry.plot,
+                heading=figure_heading(_entry.title, config["preset"]),
                 options=json.dumps(_study.figure_options(_figure), sort_keys=True),
                 code=code("diffgen.core.jobs.plot", _entry.module("plot")),
             shell:
                 "python -m diffgen.cli plot --plotter {params.plotter} --table {input.table}"
                 " --pdf {output.pdf} --png {output.png} --style {input.style}"
-                " --options {params.options:q} > {log} 2>&1"
+                " --options {params.options:q} --heading {params.heading:q} > {log} 2>&1"
 
+        describe(
+            f"{_study.name}_plot_{_figure}",
+            f"internal: draws {_figure} from its table",
+        )
         for _target in _study.target_names(_figure):
 
             rule:
@@ -121,12 +137,16 @@ for _study in STUDIES.values():
                     _study.figure_files(_figure),
                 localrule: True
 
+            describe(_target, f"{_study.title.split(':')[0]}, {_entry.title}")
+
     rule:
         name:
             _study.name
         input:
             _study.all_figure_files(),
         localrule: True
+
+    describe(_study.name, f"every figure of {_study.title}")
 
     rule:
         name:
@@ -135,9 +155,13 @@ for _study in STUDIES.values():
             _study.data(),
         localrule: True
 
+    describe(f"{_study.name}_data", f"the datasets of {_study.title}")
+
     rule:
         name:
             f"{_study.name}_models"
         input:
             _study.models(),
         localrule: True
+
+    describe(f"{_study.name}_models", f"the trained models of {_study.title}")

@@ -36,6 +36,18 @@ class Figure:
         return getattr(self, which).split(":")[0]
 
 
+def report_category(study_title: str, part: str = "") -> str:
+    """A report category name: the study's title without ': ' (Snakemake's report makes
+    every category an rST link target, whose name ends at the first colon), then ``part``."""
+    name = study_title.replace(": ", " – ")
+    return f"{name} – {part}" if part else name
+
+
+def figure_heading(title: str, preset: str) -> str:
+    """What a figure's title starts with: the paper figure, and the preset if not the paper's."""
+    return title if preset == "paper" else f"{title} ({preset} preset)"
+
+
 def resolve(name: str):
     """The function named ``"module:function"`` (a ConfigError for a bad name)."""
     module_name, _, function = name.partition(":")

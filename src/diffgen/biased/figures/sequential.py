@@ -31,6 +31,9 @@ TRAIN_SPLITS = {
 SPLIT_COLOR = {**dict.fromkeys(SPLITS, "black"), **dict.fromkeys(TRAIN_SPLITS, "0.55")}
 DATA_STYLE = {"test": "-", "train": "--"}
 SPLIT_MARK = (0, (5, 2, 1, 2))  # dash-dot: minimum of the sample-split KL
+#: One marker per level k, so curves that coincide (BP_k close to BP_0 for small k)
+#: stay distinguishable in black and white and where colours are close.
+LEVEL_MARKERS = ("o", "s", "^", "D", "v", "P", "X")
 ORACLE_MARK = (0, (1, 1.5))  # dotted: minimum of KL(BP_0 ‖ model) on test data
 
 
@@ -69,7 +72,7 @@ def plot_sequential(
     ns = sizes(table)
     with style_context(style):
         colors = dict(zip(levels, draw.sequential_colors(len(levels)), strict=True))
-        handles = [draw.key(colors[k]) for k in levels]
+        handles = [draw.key(colors[k], marker=level_marker(k)) for k in levels]
         labels = [f"KL({draw.bp(k)} ‖ model)" for k in levels]
         handles += [draw.key(linestyle=DATA_STYLE["test"]), draw.key(linestyle=DATA_STYLE["train"])]
         labels += ["on test data", "on training data"]
@@ -97,7 +100,7 @@ def panel(ax, rows: pd.DataFrame, levels: list[int], colors: dict) -> None:
         for data, linestyle in DATA_STYLE.items():
             curve = rows[rows["series"] == f"oracle_k{k}_{data}"]
             if not curve.empty:
-                draw.band(
+                line = draw.band(
                     ax,
                     curve["epoch"],
                     curve["mean"],
@@ -105,6 +108,9 @@ def panel(ax, rows: pd.DataFrame, levels: list[int], colors: dict) -> None:
                     color=colors[k],
                     linestyle=linestyle,
                 )
+                line.set_marker(level_marker(k))
+                line.set_markersize(3)
+                line.set_markevery(max(1, len(curve) // 8))
     for name, (_, linestyle) in {**SPLITS, **TRAIN_SPLITS}.items():
         curve = rows[rows["series"] == name]
         if not curve.empty:
@@ -121,6 +127,10 @@ def panel(ax, rows: pd.DataFrame, levels: list[int], colors: dict) -> None:
         ax, minimum(rows, "oracle_k0_test"), color=colors.get(0, "0.25"), linestyle=ORACLE_MARK
     )
     draw.log_y(ax)
+
+
+def level_marker(k: int) -> str:
+    return LEVEL_MARKERS[k % len(LEVEL_MARKERS)]
 
 
 def pairs_text(table: pd.DataFrame, series: str) -> str:

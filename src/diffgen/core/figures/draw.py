@@ -70,9 +70,16 @@ def mark_x(ax: Axes, x: float | None, *, color: object, linestyle: object = "--"
     return handle
 
 
-def key(color: object = "0.35", linestyle: object = "-", linewidth: float | None = None) -> Line2D:
+def key(
+    color: object = "0.35",
+    linestyle: object = "-",
+    linewidth: float | None = None,
+    marker: str | None = None,
+) -> Line2D:
     """A legend-only line (for 'solid = test, dashed = train' style keys)."""
-    return Line2D([], [], color=color, linestyle=linestyle, linewidth=linewidth)
+    return Line2D(
+        [], [], color=color, linestyle=linestyle, linewidth=linewidth, marker=marker, markersize=3
+    )
 
 
 def sequential_colors(count: int) -> list[tuple[float, ...]]:

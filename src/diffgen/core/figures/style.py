@@ -8,6 +8,7 @@ parallel workflow jobs cannot interfere with each other.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import math
 import os
 import sys
@@ -29,6 +30,11 @@ PNG_DPI = 200
 LEGEND_HANDLE_WIDTH = 0.5  # inches: line sample, gaps and column spacing
 LEGEND_CHAR_WIDTH = 0.048  # inches per character at 7 pt (DejaVu Sans, mixed case)
 LEGEND_ROW_HEIGHT = 0.17  # inches per legend row at 7 pt
+HEADING_SIZE = 9  # pt: the figure title, a step above the panel titles
+HEADING_ROOM = 0.2  # inches per heading line added above hand-laid-out figures
+
+#: The title every saved figure gets above its panels (set by the plot job).
+_HEADING: contextvars.ContextVar[str] = contextvars.ContextVar("heading", default="")
 
 # Applied with or without a style sheet, so a plotter called without one still
 # gives a readable, paper-sized figure.
@@ -70,6 +76,40 @@ def style_context(style: str | os.PathLike | None = None) -> Iterator[None]:
         layers.append(str(path))
     with matplotlib.style.context(layers), rc_context(DETERMINISTIC_RC):
         yield
+
+
+@contextlib.contextmanager
+def heading(text: str) -> Iterator[None]:
+    """Figures saved inside get ``text`` as their title, above any title of their own,
+    so every figure names the paper figure it reproduces (and the preset)."""
+    token = _HEADING.set(text)
+    try:
+        yield
+    finally:
+        _HEADING.reset(token)
+
+
+def _add_heading(fig: Figure) -> None:
+    text = _HEADING.get()
+    if not text:
+        return
+    own = fig.get_suptitle()
+    if fig.get_layout_engine() is None:  # hand-placed panels: make room above them
+        _grow_top(fig, HEADING_ROOM * (1 + own.count("\n") + bool(own)))
+    fig.suptitle(f"{text}\n{own}" if own else text, fontsize=HEADING_SIZE)
+
+
+def _grow_top(fig: Figure, inches: float) -> None:
+    """Add ``inches`` above a hand-laid-out figure, every axes and text staying where it was."""
+    width, height = fig.get_size_inches()
+    scale = height / (height + inches)
+    fig.set_size_inches(width, height + inches)
+    for ax in fig.axes:
+        box = ax.get_position(original=True)
+        ax.set_position((box.x0, box.y0 * scale, box.width, box.height * scale))
+    for label in fig.texts:
+        x, y = label.get_position()
+        label.set_position((x, y * scale))
 
 
 def legend_entry_width(labels: Sequence[str]) -> float:
@@ -142,6 +182,7 @@ def save(fig: Figure, pdf_path: str | os.PathLike, png_path: str | os.PathLike) 
     (and the PNG skips a second layout pass).
     """
     try:
+        _add_heading(fig)
         with rc_context(DETERMINISTIC_RC):
             with atomic_path(pdf_path) as tmp:
                 fig.savefig(tmp, format="pdf", metadata={"CreationDate": None})

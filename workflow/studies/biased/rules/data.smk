@@ -6,7 +6,7 @@ rule biased_grammar_data:
         biased.DATA,
     log:
         f"{biased.logs}/data.log",
-    cache: "omit-software"
+    cache: CACHE
     conda:
         ENV
     resources:

@@ -8,7 +8,7 @@ rule biased_faces_data:
         biased.FACES_DATA,
     log:
         f"{biased.FACES_LOGS}/data.log",
-    cache: "omit-software"
+    cache: CACHE
     conda:
         ENV
     threads: CPU_THREADS

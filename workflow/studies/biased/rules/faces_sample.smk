@@ -9,7 +9,7 @@ rule biased_faces_generate:
         biased.FACES_SAMPLES,
     log:
         f"{biased.FACES_LOGS}/samples/split{{split}}.log",
-    cache: "omit-software"
+    cache: CACHE
     conda:
         ENV
     threads: GPU_THREADS

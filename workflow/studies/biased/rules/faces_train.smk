@@ -10,7 +10,7 @@ rule biased_faces_train:
         **biased_training_outputs(biased.FACES_RUN, BIASED_FACES_PLAN.grid),
     log:
         f"{biased.FACES_LOGS}/train/split{{split}}.log",
-    cache: "omit-software"
+    cache: CACHE
     conda:
         ENV
     threads: GPU_THREADS

@@ -28,7 +28,7 @@ rule biased_sample_bank:
         biased.SAMPLES,
     log:
         f"{biased.logs}/samples/{biased.MODEL}/epoch{{epoch}}.log",
-    cache: "omit-software"
+    cache: CACHE
     conda:
         ENV
     threads: GPU_THREADS

@@ -24,7 +24,7 @@ for biased_run in biased.config["training"]["runs"]:
             log=f"{biased_run_dir}/train_log.csv",
         log:
             f"{biased.logs}/train/n{biased_size}/split{{split}}_seed{{seed}}.log",
-        cache: "omit-software"
+        cache: CACHE
         conda:
             ENV
         threads: GPU_THREADS

@@ -8,7 +8,7 @@ rule rhm_dataset:
         rhm.job("data").log("data/{grammar}/P{P}.log"),
     wildcard_constraints:
         **RHM_WILDCARDS,
-    cache: "omit-software"
+    cache: CACHE
     conda:
         ENV
     threads: CPU_THREADS
@@ -28,7 +28,7 @@ rule rhm_strings:
         rhm.job("strings").log("strings/{grammar}.log"),
     wildcard_constraints:
         **RHM_WILDCARDS,
-    cache: "omit-software"
+    cache: CACHE
     conda:
         ENV
     threads: CPU_THREADS

@@ -11,7 +11,7 @@ rule rhm_sample_bank:
         rhm.job("sample").log(f"samples/{RHM_RUN}/step{{step}}.log"),
     wildcard_constraints:
         **RHM_WILDCARDS,
-    cache: "omit-software"
+    cache: CACHE
     conda:
         ENV
     threads: GPU_THREADS

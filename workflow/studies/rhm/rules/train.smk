@@ -17,7 +17,7 @@ rule rhm_train:
         rhm.job("train").log(f"train/{RHM_RUN}.log"),
     wildcard_constraints:
         **RHM_WILDCARDS,
-    cache: "omit-software"
+    cache: CACHE
     conda:
         ENV
     threads: GPU_THREADS
