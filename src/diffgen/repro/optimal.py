@@ -31,7 +31,7 @@ class Empirical:
         self.samples = samples.flatten(1).to(dtype)
         self.mean = EmpiricalMean(self.samples, chunk=chunk)
 
-    def __call__(self, x: torch.Tensor, sigma) -> torch.Tensor:
+    def __call__(self, x: torch.Tensor, sigma, labels=None) -> torch.Tensor:
         flat = x.flatten(1).to(self.samples.dtype)
         s = _sigmas(sigma, len(x), x.device)
         return self.mean(flat, 1.0, s * s).reshape(x.shape).to(x.dtype)
@@ -47,7 +47,7 @@ class MoLRGOptimal:
         self.u = torch.as_tensor(u).to(dtype)
         self.K, self.d = K, d
 
-    def __call__(self, x: torch.Tensor, sigma) -> torch.Tensor:
+    def __call__(self, x: torch.Tensor, sigma, labels=None) -> torch.Tensor:
         flat = x.flatten(1).to(self.u.dtype)
         s2 = _sigmas(sigma, len(x), x.device).to(self.u.dtype) ** 2
         coords = (flat @ self.u).view(len(x), self.K, self.d)  # U_kᵀx per class
