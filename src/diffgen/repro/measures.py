@@ -93,7 +93,7 @@ def jacobians(denoiser, x: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:
 
 def jacobian_ranks(denoiser, x: torch.Tensor, sigma: torch.Tensor, energy=0.99) -> np.ndarray:
     """rank/n of each row's Jacobian."""
-    jac = jacobians(denoiser, x, sigma).double()
+    jac = jacobians(denoiser, x, sigma).detach().double()
     values = torch.linalg.svdvals(jac).cpu().numpy()
     n = jac.shape[-1]
     return np.array([effective_rank(v, energy) / n for v in values])

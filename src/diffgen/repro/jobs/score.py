@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> None:
     banks = {m: read_samples(input_file(path, "samples")) for m, path in pairs}
     tau = float(read_table(args.threshold, {"tau": NUMBER})["tau"].iloc[0])
     base = {"dataset": data_spec["dataset"], "N": spec["N"]}
-    rows = [{**base, "quantity": "tau", "a": "", "b": "", "value": tau}]
+    rows = [{**base, "quantity": "tau", "a": "-", "b": "-", "value": tau}]
     if spec["sscd_path"]:
         model = sscd.load(spec["sscd_path"], device)
         feats = {m: sscd.descriptors(model, x.to(device)).cpu() for m, x in banks.items()}
@@ -62,13 +62,13 @@ def run(args: argparse.Namespace) -> None:
             copied = float(((feats[name] @ train_feats.T).max(1).values > tau).double().mean())
         else:
             copied = measures.memorization_ratio(x, train, spec["ratio"])
-        rows.append({**base, "quantity": "memorization", "a": name, "b": "", "value": copied})
-        rows.append({**base, "quantity": "gl", "a": name, "b": "", "value": 1 - copied})
+        rows.append({**base, "quantity": "memorization", "a": name, "b": "-", "value": copied})
+        rows.append({**base, "quantity": "gl", "a": name, "b": "-", "value": 1 - copied})
         if "basis" in arrays:
             m = data_spec["molrg"]
             residual = molrg.subspace_residual(
                 x.flatten(1).numpy(), arrays["basis"], m["K"], m["d"]
             )
             value = measures.on_subspace_fraction(residual, spec["subspace_tolerance"])
-            rows.append({**base, "quantity": "on_subspace", "a": name, "b": "", "value": value})
+            rows.append({**base, "quantity": "on_subspace", "a": name, "b": "-", "value": value})
     write_table(rows, args.out)
