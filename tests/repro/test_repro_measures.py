@@ -69,3 +69,13 @@ def test_mlp_features_and_seed():
     assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters(), strict=True))
     out = a(torch.zeros(3, 3, 4, 4), torch.zeros(3))
     assert out.shape == (3, 3, 4, 4)
+
+
+def test_ddpmpp_parameter_counts():
+    from diffgen.images.edm.songunet import config_parameter_count
+    from diffgen.repro import networks, unet
+
+    cifar = networks.describe("ddpmpp", [3, 32, 32], 64, "vp")
+    assert config_parameter_count(unet.config(cifar)) == 13_956_931
+    mol = networks.describe("ddpmpp", [3, 4, 4], 128, "edm")
+    assert config_parameter_count(unet.config(mol)) == 54_415_491
