@@ -79,3 +79,21 @@ def test_ddpmpp_parameter_counts():
     assert config_parameter_count(unet.config(cifar)) == 13_956_931
     mol = networks.describe("ddpmpp", [3, 4, 4], 128, "edm")
     assert config_parameter_count(unet.config(mol)) == 54_415_491
+
+
+def test_acceptance_on_hand_tables(tmp_path):
+    import pandas as pd
+
+    from diffgen.repro.acceptance import checks
+
+    Ns = [16, 64, 256, 1024]
+    rows = [{"panel": "gl", "series": s, "N": N, "value": v}
+            for s, vals in (("C64", [0, 0.9, 1, 1]), ("C256", [0, 0, 0.8, 1]))
+            for N, v in zip(Ns, vals, strict=True)]  # fmt: skip
+    rows += [{"panel": "rp", "series": "64v256", "N": N, "value": v}
+             for N, v in zip(Ns, [0.7, 0.2, 0.5, 0.8], strict=True)]  # fmt: skip
+    pd.DataFrame(rows).to_csv(tmp_path / "fig2.csv", index=False)
+    pd.DataFrame([{"series": "C64", "N": N, "value": v}
+                  for N, v in zip(Ns, [0.5, 0.3, 0.1, 0.0], strict=True)]).to_csv(
+        tmp_path / "fig4.csv", index=False)  # fmt: skip
+    assert all(ok for _, ok in checks(tmp_path))
