@@ -1,0 +1,1 @@
+"""Study 3's plotters, one module per figure."""

@@ -1,0 +1,1 @@
+"""Study 3's job kinds, one module each (``diffgen repro <kind>``)."""
