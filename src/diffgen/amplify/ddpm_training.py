@@ -20,6 +20,8 @@ import torch
 from diffgen.amplify.epsunet import EpsUNet, EpsUNetConfig
 from diffgen.core import training
 
+CHECKPOINT_FORMAT = "diffgen.amplify_ddpm"
+
 
 @dataclass
 class DDPMSpec:
@@ -98,5 +100,5 @@ class DDPMTrainer(training.Trainer):
         return row
 
     def checkpoint(self) -> dict:
-        return {"network": self.spec.network, "step": self.position,
+        return {"format": CHECKPOINT_FORMAT, "network": self.spec.network, "step": self.position,
                 "model": self.model.state_dict(), "spec": self.spec.to_dict()}  # fmt: skip

@@ -21,6 +21,7 @@ from diffgen.images.edm.ema import EMA
 from diffgen.images.edm.loss import EDMLoss
 
 EMA_RAMPUP = 0.05
+CHECKPOINT_FORMAT = "diffgen.amplify_edm"
 
 
 @dataclass
@@ -78,7 +79,7 @@ class EDMTrainer(training.Trainer):
         return row
 
     def checkpoint(self) -> dict:
-        return {"spec": self.spec.to_dict(), "step": self.position,
+        return {"format": CHECKPOINT_FORMAT, "spec": self.spec.to_dict(), "step": self.position,
                 "ema": self.ema.state_dict()}  # fmt: skip
 
     def extra_state(self) -> dict:
