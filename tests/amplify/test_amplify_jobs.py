@@ -63,3 +63,36 @@ def test_bad_inputs_are_one_line(tmp_path, capsys):
                "--out", tmp_path / "f.csv") == 2  # fmt: skip
     lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("diffgen:")]
     assert len(lines) >= 2
+
+
+def test_tables_and_plots_from_job_rows(tmp_path):
+    from diffgen.amplify import figures, tables
+    from diffgen.amplify.registry import FIGURES
+    from diffgen.core.registry import resolve
+
+    edm = tmp_path / "edm.csv"
+    rows = [{"model": "K2", "rho": r, "effective_rho": r, "class_size": 30, "steps": n,
+             "solver": "heun", "s_churn": c, "s_min": 0.05, "s_max": 50, "s_noise": 1.003,
+             "k": 5, "n": 8, "rho_model": 0.625, "ci_low": 0.24, "ci_high": 0.91, "matrix": "[]"}
+            for r in (0.5, 0.9) for n in (6, 40) for c in (0, 60)]  # fmt: skip
+    pd.DataFrame(rows).to_csv(edm, index=False)
+    ddpm = tmp_path / "ddpm.csv"
+    rows = [{"model": "ddpm", "rho": 0.9, "effective_rho": 0.9, "class_size": 30, "T": t,
+             "w": w, "steps": 10, "time_map": "reference", "k": 5, "n": 8, "rho_model": 0.6,
+             "ci_low": 0.2, "ci_high": 0.9, "matrix": "[]"}
+            for t in (100, 200) for w in (0.3, 1, 3)]  # fmt: skip
+    pd.DataFrame(rows).to_csv(ddpm, index=False)
+    acc = tmp_path / "acc.csv"
+    rows = [{"sigma": s, "class": c, "aligned": a, "n": 3, "accuracy": 1.0}
+            for s in (0, 0.2) for c in (0, 1) for a in (True, False)]  # fmt: skip
+    pd.DataFrame(rows).to_csv(acc)
+    inputs = {"edm": [str(edm)], "ddpm": [str(ddpm)], "accuracy": [str(acc)]}
+    for name, entry in FIGURES.items():
+        table = resolve(entry.table)(inputs, {})
+        assert len(table) and (table["figure"] == name).all()
+        if name != "figA":
+            assert list(table.columns[:11]) == tables.FRONT
+            assert (table["ci_low"] <= table["rho_model"]).all()
+        resolve(entry.plot)(table, tmp_path / f"{name}.pdf", tmp_path / f"{name}.png")
+        assert (tmp_path / f"{name}.png").stat().st_size > 0
+    assert figures.__doc__

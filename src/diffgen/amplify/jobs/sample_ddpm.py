@@ -46,7 +46,8 @@ def run(args: argparse.Namespace) -> None:
     # The reference's DDPM classifier sees the K class colours only.
     result = measure(x, classes, spec["per_class"], allowed=classes)
     row = {"model": spec["model"], "rho": provenance["spec"]["rho"],
-           "effective_rho": data.effective_rho(), "T": payload["network"]["T"],
+           "effective_rho": data.effective_rho(),
+           "class_size": len(data.classes) // len(classes), "T": payload["network"]["T"],
            **{k: spec[k] for k in ("w", "steps", "time_map")},
            **{k: result[k] for k in ("k", "n", "rho_model", "ci_low", "ci_high")},
            "matrix": json.dumps(result["matrix"])}  # fmt: skip

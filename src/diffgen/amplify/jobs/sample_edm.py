@@ -42,7 +42,8 @@ def run(args: argparse.Namespace) -> None:
                         settings, len(classes), spec["per_class"], shape, spec["seed"])  # fmt: skip
     result = measure(x, classes, spec["per_class"])
     row = {"model": spec["model"], "rho": provenance["spec"]["rho"],
-           "effective_rho": data.effective_rho(), **spec["sampler"],
+           "effective_rho": data.effective_rho(),
+           "class_size": len(data.classes) // len(classes), **spec["sampler"],
            **{k: result[k] for k in ("k", "n", "rho_model", "ci_low", "ci_high")},
            "matrix": json.dumps(result["matrix"])}  # fmt: skip
     write_table([row], args.out)
