@@ -114,8 +114,10 @@ def _digest(path):
 
 
 def test_same_config_gives_the_same_bytes(tmp_path):
-    paths = [tmp_path / "a.h5", tmp_path / "b.h5"]
+    # The same name in two folders: a file records the name it is written to.
+    paths = [tmp_path / "a" / "P256.h5", tmp_path / "b" / "P256.h5"]
     for path in paths:
+        path.parent.mkdir()
         assert main(["rhm", "data", "--spec", json.dumps(DATA_SPEC), "--out", str(path)]) == 0
     assert _digest(paths[0]) == _digest(paths[1])
     data = load_dataset(paths[0])
@@ -123,7 +125,7 @@ def test_same_config_gives_the_same_bytes(tmp_path):
     assert data.indices[0] == 4402 and data.train[-1][0].tolist() == [5, 0, 3, 0, 3, 5, 4, 6]
     strings = {"grammar": DATA_SPEC["grammar"], "seed_rules": 42, "rules_path": "",
                "count": 100, "seed": 0}  # fmt: skip
-    outs = [tmp_path / "s1.h5", tmp_path / "s2.h5"]
+    outs = [tmp_path / "a" / "strings.h5", tmp_path / "b" / "strings.h5"]
     for path in outs:
         assert main(["rhm", "strings", "--spec", json.dumps(strings), "--out", str(path)]) == 0
     assert _digest(outs[0]) == _digest(outs[1])

@@ -77,7 +77,9 @@ def test_killed_training_resumes_bit_for_bit(data_file, tmp_path, capsys):
 def test_bad_inputs_are_one_line_errors(data_file, tmp_path, capsys):
     assert main(_arguments(data_file, tmp_path / "r", dict(SPEC, P=300))) == 2
     lines = capsys.readouterr().err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("diffgen: --spec key 'P'"), lines
+    # The dataset's identity record says P = 256: the job refuses it, naming both.
+    assert len(lines) == 1 and lines[0].startswith(f"diffgen: {data_file}: holds rhm/data")
+    assert '{"P":256}' in lines[0] and '{"P":300}' in lines[0], lines
     bad = tmp_path / "step8.pt"
     bad.write_bytes(b"\x00garbage")
     spec = {"run": {"grammar": "v8n8m3s2L3", "P": 256, "seed": 0}, "step": 8,

@@ -12,6 +12,7 @@ from diffgen import __version__
 from diffgen.core.config import load_schema, merge, typed_overrides, validate
 from diffgen.core.errors import DiffgenError
 from diffgen.core.fingerprint import code_fingerprint
+from diffgen.core.identity import check_place
 from diffgen.core.integrity import check_intact
 
 WORKFLOW = Path(workflow.basedir) / "workflow"
@@ -60,6 +61,28 @@ wildcard_constraints:
 
 
 # -- inputs checked whole before any job runs ----------------------------------
+def _listed(value, wildcards):
+    """A value of an input (template, list of templates, or input function) as paths."""
+    paths = value(wildcards) if callable(value) else value
+    if isinstance(paths, str):
+        return paths.format(**dict(wildcards.items()))
+    return [path.format(**dict(wildcards.items())) for path in paths]
+
+
+def check_inputs(paths, columns=None, study=None):
+    """Planning-time check of existing inputs: whole files (columns required of tables)
+    and, for a study that records identities, each file the one its path names."""
+    listed = [paths] if isinstance(paths, str) else list(paths)
+    try:
+        check_intact(listed, columns)
+        if study is not None and study.identity:
+            for path in listed:
+                if Path(path).is_file():
+                    check_place(path, study.name)
+    except DiffgenError as err:
+        fail(err)
+
+
 def intact(value, columns=None):
     """Input function: ``value`` (a path template, a list, or an input function), its
     existing files checked whole first (columns required of tables).
@@ -70,16 +93,8 @@ def intact(value, columns=None):
     """
 
     def inputs(wildcards):
-        paths = value(wildcards) if callable(value) else value
-        if isinstance(paths, str):
-            paths = paths.format(**dict(wildcards.items()))
-            listed = [paths]
-        else:
-            listed = paths = list(paths)
-        try:
-            check_intact(listed, columns)
-        except DiffgenError as err:
-            fail(err)
+        paths = _listed(value, wildcards)
+        check_inputs(paths, columns)
         return paths
 
     return inputs
@@ -133,17 +148,50 @@ def cpu_job(minutes=60, mem_mb=8000):
 STUDIES = {}
 
 
-class Study:
-    """One study of the workflow: its checked config section, folders, figures, targets.
+class Job:
+    """One job kind of a study as its rules use it: the shell command, the code
+    fingerprint and the log path, all from one ``(study, kind)``."""
 
-    A study's .smk files create one (``biased = Study(...)``), hang their path
-    templates on it and fill ``inputs`` (kind -> function(figure) -> paths),
-    ``data`` and ``models`` (functions -> paths), and ``columns`` (kind -> the columns
-    a table of that kind must hold); figures.smk generates each
-    figure's table, plot and target rules from the study's registry.
+    def __init__(self, study, kind):
+        self.study, self.kind = study, kind
+        self.code = code(f"diffgen.{study.name}.jobs.{kind.replace('-', '_')}")
+
+    def log(self, pattern):
+        """The log file ``<results>/logs/<study>/<pattern>``."""
+        return f"{self.study.logs}/{pattern}"
+
+    def shell(self, arguments):
+        """``python -m diffgen.cli <study> <kind> ARGUMENTS > {log} 2>&1``."""
+        return f"python -m diffgen.cli {self.study.name} {self.kind} {arguments} > {{log}} 2>&1"
+
+
+class Study:
+    """One study of the workflow: its checked config section, paths, inputs, targets.
+
+    The contract (``diffgen new-study`` writes a working example):
+
+    - ``Study(name, title, check, figures, paths={KEY: template})``: the config
+      section ``name`` is validated against ``workflow/studies/<name>/schema.yaml``
+      and ``check``; every path template (relative to ``<results>/<name>/``) is an
+      attribute (``study.KEY``).
+    - ``add_inputs(kind, fn, columns)``: the tables of a kind that figures read
+      (``fn()`` gives their paths; the registry names kinds, never paths);
+      ``add_data(fn)``, ``add_models(fn)``: files of ``<name>_data``/``_models``.
+    - ``job(kind)``: shell command, code fingerprint and log of a job kind.
+    - ``checked(**named)``: a rule's inputs, checked while the DAG is planned
+      (whole files; with ``identity=True`` also each file's identity record).
     """
 
-    def __init__(self, name, title, check, figures, bare_targets=False):
+    def __init__(
+        self,
+        name,
+        title,
+        check,
+        figures,
+        paths=None,
+        bare_targets=False,
+        identity=False,
+    ):
         try:
             section = config.setdefault(name, {})
             validate(
@@ -155,14 +203,62 @@ class Study:
         self.name, self.title, self.config = name, title, section
         self.figures = figures
         self.bare_targets = bare_targets
+        self.identity = identity
         self.results = f"{R}/{name}"
         self.logs = f"{R}/logs/{name}"
-        self.inputs = {}
-        self.columns = {}
-        self.data = list
-        self.models = list
+        self._inputs = {}
+        self._data, self._models = [], []
+        for key, template in (paths or {}).items():
+            setattr(self, key, f"{self.results}/{template}")
         STUDIES[name] = self
 
+    # -- what figures, `<study>_data` and `<study>_models` read -------------------
+    def add_inputs(self, kind, paths, columns=None):
+        """Tables of ``kind`` (``paths()`` lists them) with the ``columns`` they must hold."""
+        self._inputs[kind] = (paths, columns)
+
+    def add_data(self, paths):
+        self._data.append(paths)
+
+    def add_models(self, paths):
+        self._models.append(paths)
+
+    def input_kinds(self):
+        return list(self._inputs)
+
+    def input_paths(self, kind, figure):
+        """The tables of ``kind`` a figure reads (study 1 and 5 still key some on the figure)."""
+        paths, _ = self._inputs[kind]
+        return paths(figure) if paths.__code__.co_argcount else paths()
+
+    def input_columns(self, kind):
+        return self._inputs[kind][1]
+
+    def data(self):
+        return [path for paths in self._data for path in paths()]
+
+    def models(self):
+        return [path for paths in self._models for path in paths()]
+
+    # -- rules --------------------------------------------------------------------
+    def job(self, kind):
+        return Job(self, kind)
+
+    def checked(self, columns=None, **named):
+        """Input function for ``unpack``: named inputs (templates, lists or input
+        functions), existing files checked whole (and their identity) first."""
+
+        def inputs(wildcards):
+            resolved = {
+                name: _listed(value, wildcards) for name, value in named.items()
+            }
+            for name, paths in resolved.items():
+                check_inputs(paths, (columns or {}).get(name), self)
+            return resolved
+
+        return inputs
+
+    # -- targets ------------------------------------------------------------------
     def table(self, figure):
         return f"{self.results}/tables/{figure}.csv"
 

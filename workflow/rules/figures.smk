@@ -36,10 +36,10 @@ def figure_table_inputs(study, figure):
     kinds = study.figures[figure].inputs
 
     def inputs(wildcards):
-        return {
-            kind: intact(study.inputs[kind](figure), study.columns.get(kind))(wildcards)
-            for kind in kinds
-        }
+        resolved = {kind: study.input_paths(kind, figure) for kind in kinds}
+        for kind, paths in resolved.items():
+            check_inputs(paths, study.input_columns(kind), study)
+        return resolved
 
     return inputs
 

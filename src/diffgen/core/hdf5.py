@@ -18,6 +18,7 @@ import numpy as np
 from .. import __version__
 from .atomic import atomic_path
 from .errors import InputFileError
+from .identity import ATTRIBUTE, encode, placed
 
 
 def write(
@@ -26,10 +27,17 @@ def write(
     arrays: dict[str, np.ndarray],
     provenance: dict,
     attrs: dict | None = None,
+    identity: dict | None = None,
 ) -> None:
-    """Write ``arrays`` (names may hold '/' for groups) with format ``diffgen.<kind>``."""
+    """Write ``arrays`` (names may hold '/' for groups) with format ``diffgen.<kind>``.
+
+    ``identity`` (:func:`diffgen.core.identity.record`) is stored with the place
+    the file is written to, so readers can refuse a file from another run.
+    """
     with atomic_path(path) as tmp, h5py.File(tmp, "w", track_order=True) as f:
         f.attrs["format"] = f"diffgen.{kind}"
+        if identity is not None:
+            f.attrs[ATTRIBUTE] = encode(placed(identity, path))
         f.attrs["provenance"] = json.dumps(
             {**provenance, "diffgen_version": __version__}, sort_keys=True
         )

@@ -14,17 +14,22 @@ from torch import nn
 
 from .atomic import atomic_path
 from .errors import InputFileError
+from .identity import attach_to_torch, placed
 
 
-def save_torch(payload: dict, path: str | Path) -> None:
+def save_torch(payload: dict, path: str | Path, identity: dict | None = None) -> None:
     """torch.save through a temporary file and a rename, byte-reproducibly.
 
     torch.save names the archive inside the file after a path it is given (here
     the random temporary name); through an open file it uses a fixed name, so
-    the same payload always gives the same bytes.
+    the same payload always gives the same bytes. ``identity``
+    (:func:`diffgen.core.identity.record`) is appended as one zip member.
     """
-    with atomic_path(path) as tmp, tmp.open("wb") as handle:
-        torch.save(payload, handle)
+    with atomic_path(path) as tmp:
+        with tmp.open("wb") as handle:
+            torch.save(payload, handle)
+        if identity is not None:
+            attach_to_torch(tmp, placed(identity, path))
 
 
 def load_torch(path: str | Path, what: str = "checkpoint", fmt: str | None = None) -> dict:

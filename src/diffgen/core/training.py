@@ -32,6 +32,7 @@ import torch
 from diffgen.core.atomic import atomic_path, link_or_copy
 from diffgen.core.errors import InputFileError
 from diffgen.core.fingerprint import code_fingerprint
+from diffgen.core.identity import placed
 from diffgen.core.integrity import check_intact
 from diffgen.core.progress import Progress, log
 from diffgen.core.seeding import config_hash
@@ -192,12 +193,15 @@ def train(
     log_path: Path,
     work_dir: Path,
     options: RunOptions,
+    identity: dict | None = None,
 ) -> Trainer:
     """Run ``trainer`` to its total, writing the checkpoints at their positions and the log.
 
     ``run`` identifies the run (its spec and a digest of its data); ``checkpoint_paths``
     maps each checkpoint position to its declared output. Everything is staged in
-    ``work_dir``, which stays afterwards (see the module docstring).
+    ``work_dir``, which stays afterwards (see the module docstring). ``identity``
+    (:func:`diffgen.core.identity.record`) is written into every checkpoint, with
+    its position and the name it is declared under.
     """
     out_of_range = sorted(p for p in checkpoint_paths if not 1 <= p <= trainer.total)
     if out_of_range:
@@ -206,6 +210,11 @@ def train(
     state_path = work_dir / "state.pt"
     staged_log = work_dir / log_path.name
     staged = {p: work_dir / path.name for p, path in checkpoint_paths.items()}
+    records = {
+        position: placed({**identity, "spec": {**identity["spec"], "position": position}}, path)
+        for position, path in checkpoint_paths.items()
+        if identity is not None
+    }
     identity = run_identity(trainer, run)
     state = _load_state(state_path, identity)
     complete = state is not None and state.get("complete")
@@ -218,7 +227,7 @@ def train(
         if state is not None:
             trainer.restore(state)
             log(f"resumed from {state_path} at {trainer.unit[:-1]} {trainer.position}")
-        _run(trainer, staged, state_path, identity, options)
+        _run(trainer, staged, state_path, identity, options, records)
         with atomic_path(staged_log) as tmp:
             pd.DataFrame(trainer.rows).to_csv(tmp, index=False)
         record = {"format": STATE_FORMAT, "identity": identity, "position": trainer.position,
@@ -231,7 +240,12 @@ def train(
 
 
 def _run(
-    trainer: Trainer, staged: dict[int, Path], state_path: Path, identity: str, options: RunOptions
+    trainer: Trainer,
+    staged: dict[int, Path],
+    state_path: Path,
+    identity: str,
+    options: RunOptions,
+    records: dict[int, dict],
 ) -> None:
     """Advance from the trainer's position to the end, staging checkpoints and resume states."""
     progress = Progress(
@@ -244,7 +258,9 @@ def _run(
         progress.update(trainer.position, trainer.progress_text(row))
         at_checkpoint = trainer.position in staged
         if at_checkpoint:
-            save_torch(trainer.checkpoint(), staged[trainer.position])
+            save_torch(
+                trainer.checkpoint(), staged[trainer.position], records.get(trainer.position)
+            )
         if at_checkpoint or time.monotonic() - last_save >= options.resume_every_seconds:
             save_torch(dict(trainer.state(), identity=identity), state_path)
             last_save = time.monotonic()

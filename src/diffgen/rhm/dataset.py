@@ -49,18 +49,27 @@ def _shape_attrs(grammar: Grammar) -> dict:
     return {key: getattr(grammar.shape, key) for key in SHAPE_KEYS}
 
 
-def save_dataset(path: str | Path, data: Dataset, provenance: dict, attrs: dict) -> None:
+def save_dataset(
+    path: str | Path, data: Dataset, provenance: dict, attrs: dict, identity: dict | None = None
+) -> None:
     arrays = {**_rule_arrays(data.grammar), **_tree_arrays("train", data.train),
               **_tree_arrays("test", data.test)}  # fmt: skip
     if data.indices is not None:
         arrays["indices"] = data.indices.astype(np.int64)
     attrs = {**_shape_attrs(data.grammar), **attrs, "replacement": data.replacement}
-    hdf5.write(path, DATASET, arrays, provenance, attrs)
+    hdf5.write(path, DATASET, arrays, provenance, attrs, identity)
 
 
-def save_strings(path: str | Path, grammar: Grammar, tree: Tree, provenance: dict, attrs: dict):
+def save_strings(
+    path: str | Path,
+    grammar: Grammar,
+    tree: Tree,
+    provenance: dict,
+    attrs: dict,
+    identity: dict | None = None,
+):
     arrays = {**_rule_arrays(grammar), **_tree_arrays("strings", tree)}
-    hdf5.write(path, STRINGS, arrays, provenance, {**_shape_attrs(grammar), **attrs})
+    hdf5.write(path, STRINGS, arrays, provenance, {**_shape_attrs(grammar), **attrs}, identity)
 
 
 def _grammar(f: hdf5.Reader) -> Grammar:

@@ -12,8 +12,10 @@ from diffgen.core.errors import InputFileError
 KIND = "rhm_samples"
 
 
-def save_samples(path: str | Path, tokens: np.ndarray, provenance: dict) -> None:
-    hdf5.write(path, KIND, {"tokens": tokens.astype(np.int16)}, provenance)
+def save_samples(
+    path: str | Path, tokens: np.ndarray, provenance: dict, identity: dict | None = None
+) -> None:
+    hdf5.write(path, KIND, {"tokens": tokens.astype(np.int16)}, provenance, identity=identity)
 
 
 def load_samples(path: str | Path) -> tuple[np.ndarray, dict]:

@@ -167,6 +167,7 @@ def train(
     log_path: Path,
     work_dir: Path,
     options: RunOptions,
+    identity: dict | None = None,
 ) -> RHMTrainer:
     """Train one run to ``spec.steps``; its identity includes the digest of its data."""
     trainer = RHMTrainer(spec, leaves, options)
@@ -176,4 +177,4 @@ def train(
         f"batch {spec.batch_size}"
     )
     run = {"spec": spec.to_dict(), "data": array_digest(leaves)}
-    return training.train(trainer, run, checkpoint_paths, log_path, work_dir, options)
+    return training.train(trainer, run, checkpoint_paths, log_path, work_dir, options, identity)

@@ -12,6 +12,18 @@ rhm = Study(
     "Study 5: diffusion on the Random Hierarchy Model",
     check=rhm_check,
     figures=RHM_FIGURES,
+    # Path templates below results/rhm/; a run is (grammar, P, seed).
+    paths={
+        "DATA": "data/{grammar}/P{P}.h5",
+        "RUN_DIR": "train/{grammar}/P{P}/seed{seed}",
+        "CHECKPOINT": "train/{grammar}/P{P}/seed{seed}/step{step}.pt",
+        "SAMPLES": "samples/{grammar}/P{P}/seed{seed}/step{step}.h5",
+        "MEASURE": "measure/{grammar}/P{P}/seed{seed}_{which}.csv",
+        "STRINGS": "strings/{grammar}.h5",
+        "FB_BP": "forward_backward/bp/{grammar}_{part}.csv",
+        "FB_MODEL": "forward_backward/model/{grammar}/P{P}/seed{seed}_{part}.csv",
+    },
+    identity=True,
 )
 RHM_PLAN = rhm_plan.Plan(rhm.config)
 

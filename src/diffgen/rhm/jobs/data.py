@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from diffgen.core import identity
 from diffgen.core.errors import ConfigError
 from diffgen.core.jobs import add_spec
 from diffgen.core.progress import log
@@ -41,5 +42,6 @@ def run(args: argparse.Namespace) -> None:
     data = Dataset(grammar, sets.train, sets.test, sets.indices, sets.replacement)
     attrs = {"seed_rules": spec["seed_rules"], "seed_sample": spec["seed_sample"],
              "rules_source": source}  # fmt: skip
-    save_dataset(args.out, data, {"config_hash": config_hash(spec), "spec": spec}, attrs)
+    provenance = {"config_hash": config_hash(spec), "spec": spec}
+    save_dataset(args.out, data, provenance, attrs, identity.record("rhm", "data", spec))
     log(f"wrote {args.out}")

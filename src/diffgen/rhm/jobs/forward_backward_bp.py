@@ -7,6 +7,7 @@ import argparse
 import numpy as np
 import torch
 
+from diffgen.core import identity
 from diffgen.core.device import runtime_device
 from diffgen.core.diffusion.d3pm import uniform_schedule
 from diffgen.core.jobs import add_runtime, add_spec, input_file, write_table
@@ -40,7 +41,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> None:
     spec = args.spec
     device = runtime_device(args)
-    grammar, tree = load_strings(input_file(args.strings, "string set"), spec["count"])
+    identity.expect(input_file(args.strings, "string set"), "rhm", "strings")
+    grammar, tree = load_strings(args.strings, spec["count"])
     sh = grammar.shape
     schedule = uniform_schedule(**spec["diffusion"])
     bp = TreeBP(grammar, device, DTYPES[spec["dtype"]])

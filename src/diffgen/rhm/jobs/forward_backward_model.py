@@ -6,6 +6,7 @@ import argparse
 
 import torch
 
+from diffgen.core import identity
 from diffgen.core.device import runtime_device
 from diffgen.core.diffusion.d3pm import uniform_schedule
 from diffgen.core.errors import InputFileError
@@ -43,6 +44,8 @@ def run(args: argparse.Namespace) -> None:
     device = runtime_device(args)
     grammar, tree = load_strings(input_file(args.strings, "string set"), spec["count"])
     sh = grammar.shape
+    identity.expect(args.strings, "rhm", "strings")
+    identity.expect(args.checkpoint, "rhm", "train", **spec["run"], position=spec["step"])
     model, payload = load_model(args.checkpoint, device)
     if model.config.v != sh.v or model.config.d != sh.d:
         raise InputFileError(

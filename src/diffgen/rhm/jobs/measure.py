@@ -6,6 +6,7 @@ import argparse
 
 import torch
 
+from diffgen.core import identity
 from diffgen.core.device import runtime_device
 from diffgen.core.diffusion.d3pm import uniform_schedule
 from diffgen.core.errors import ConfigError, InputFileError
@@ -42,6 +43,11 @@ def run(args: argparse.Namespace) -> None:
         raise ConfigError("--samples must name one bank per --checkpoints entry")
     for path in [*args.checkpoints, *args.samples]:
         input_file(path, "checkpoint or sample bank")
+    identity.expect(args.data, "rhm", "data", P=spec["run"]["P"])
+    for checkpoint, bank in zip(args.checkpoints, args.samples, strict=True):
+        made = identity.expect(checkpoint, "rhm", "train", **spec["run"])
+        position = made["spec"]["position"]
+        identity.expect(bank, "rhm", "sample", run=spec["run"], step=position)
     device = runtime_device(args)
     data = load_dataset(args.data)
     sh = data.grammar.shape

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from diffgen.core import identity
 from diffgen.core.device import runtime_device
 from diffgen.core.diffusion.d3pm import uniform_schedule
 from diffgen.core.jobs import add_runtime, add_spec, input_file
@@ -31,6 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> None:
     spec = args.spec
     input_file(args.checkpoint, "checkpoint")
+    identity.expect(args.checkpoint, "rhm", "train", **spec["run"], position=spec["step"])
     device = runtime_device(args)
     model, payload = load_model(args.checkpoint, device)
     config = model.config
@@ -41,4 +43,4 @@ def run(args: argparse.Namespace) -> None:
         spec["seed"], spec["batch_size"], device, label=f"sampling step {payload['step']}",
     )  # fmt: skip
     provenance = {"checkpoint": args.checkpoint, "step": payload["step"], "spec": spec}
-    save_samples(args.out, tokens.numpy(), provenance)
+    save_samples(args.out, tokens.numpy(), provenance, identity.record("rhm", "sample", spec))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from diffgen.core import identity
 from diffgen.core.jobs import add_spec
 from diffgen.core.progress import log
 from diffgen.core.seeding import config_hash
@@ -29,5 +30,7 @@ def run(args: argparse.Namespace) -> None:
     tree = draw_with_replacement(grammar, spec["count"], spec["seed"])
     provenance = {"config_hash": config_hash(spec), "spec": spec}
     attrs = {"seed_rules": spec["seed_rules"], "seed": spec["seed"], "rules_source": source}
-    save_strings(args.out, grammar, tree, provenance, attrs)
+    save_strings(
+        args.out, grammar, tree, provenance, attrs, identity.record("rhm", "strings", spec)
+    )
     log(f"wrote {spec['count']:,} strings of {shape.name()} to {args.out}")

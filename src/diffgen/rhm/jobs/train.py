@@ -7,6 +7,7 @@ from pathlib import Path
 
 import torch
 
+from diffgen.core import identity
 from diffgen.core.errors import ConfigError
 from diffgen.core.jobs import add_spec, add_training, check_checkpoints, input_file, run_options
 from diffgen.core.specs import Count, Index, Positive, Spec
@@ -33,7 +34,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> None:
     spec = TrainSpec(**args.spec)
     check_checkpoints(spec.checkpoints, spec.steps, "step")
-    data = load_dataset(input_file(args.data, "RHM dataset"))
+    identity.expect(input_file(args.data, "RHM dataset"), "rhm", "data", P=spec.P)
+    data = load_dataset(args.data)
     leaves = torch.from_numpy(data.train[-1])
     if leaves.shape[0] != spec.P:
         raise ConfigError(f"--spec key 'P': {spec.P}, but {args.data} holds {leaves.shape[0]}")
@@ -42,4 +44,5 @@ def run(args: argparse.Namespace) -> None:
     options = run_options(args)
     run_dir = Path(args.run_dir)
     outputs = {step: run_dir / checkpoint_name(step) for step in spec.checkpoints}
-    train(spec, leaves, outputs, run_dir / TRAIN_LOG_NAME, run_dir / ".work", options)
+    record = identity.record("rhm", "train", args.spec)
+    train(spec, leaves, outputs, run_dir / TRAIN_LOG_NAME, run_dir / ".work", options, record)

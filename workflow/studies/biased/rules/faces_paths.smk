@@ -156,25 +156,22 @@ def biased_faces_train_runtime():
 
 
 # The kinds of measurement files the face figures of the registry read.
-biased.inputs.update(
-    {
-        "faces_similarity": lambda figure: [biased.FACES_SIMILARITY],
-        "faces_loss": lambda figure: biased_faces_per_model(biased.FACES_LOSS),
-        "faces_reference": lambda figure: [biased.FACES_REFERENCE],
-        "faces_representatives": lambda figure: [biased.FACES_REPRESENTATIVES],
-        "faces_noise_prediction": lambda figure: [
-            biased.FACES_NOISE.format(epoch=e)
-            for e in BIASED_FACES_PLAN.noise_prediction_epochs
-        ],
-    }
-)
-biased_grammar_data, biased_grammar_models = biased.data, biased.models
-biased.data = lambda: [*biased_grammar_data(), biased.FACES_DATA]
-biased.models = lambda: [
-    *biased_grammar_models(),
-    *(
+for _kind, _paths in {
+    "faces_similarity": lambda: [biased.FACES_SIMILARITY],
+    "faces_loss": lambda: biased_faces_per_model(biased.FACES_LOSS),
+    "faces_reference": lambda: [biased.FACES_REFERENCE],
+    "faces_representatives": lambda: [biased.FACES_REPRESENTATIVES],
+    "faces_noise_prediction": lambda: [
+        biased.FACES_NOISE.format(epoch=e)
+        for e in BIASED_FACES_PLAN.noise_prediction_epochs
+    ],
+}.items():
+    biased.add_inputs(_kind, _paths, BIASED_COLUMNS.get(_kind))
+biased.add_data(lambda: [biased.FACES_DATA])
+biased.add_models(
+    lambda: [
         path
         for split in BIASED_FACES_PLAN.splits
         for path in biased_faces_checkpoints(split, BIASED_FACES_PLAN.grid)
-    ),
-]
+    ]
+)

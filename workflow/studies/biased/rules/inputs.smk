@@ -173,8 +173,7 @@ def biased_uturn_paths(figure):
 
 
 # The kinds of measurement tables the figures of the registry read, and their columns.
-biased.columns = BIASED_COLUMNS
-biased.inputs = {
+for _kind, _paths in {
     "nn": biased_per_size(biased.NN),
     "loss": biased_per_size(biased.LOSS),
     "sequential": biased_sequential_paths,
@@ -186,11 +185,16 @@ biased.inputs = {
     "decomposition": biased_per_size(biased.DECOMPOSITION),
     "uturn": biased_uturn_paths,
     "uturn_random": biased_per_size(biased.UTURN_RANDOM),
-}
-biased.data = lambda: [biased.DATA]
-biased.models = lambda: [
-    path for model in BIASED_PLAN.all_models() for path in biased_checkpoints_of(model)
-]
+}.items():
+    biased.add_inputs(_kind, _paths, BIASED_COLUMNS.get(_kind))
+biased.add_data(lambda: [biased.DATA])
+biased.add_models(
+    lambda: [
+        path
+        for model in BIASED_PLAN.all_models()
+        for path in biased_checkpoints_of(model)
+    ]
+)
 
 
 # Resources of the training rules (one rule per size).

@@ -5,7 +5,7 @@ rule rhm_dataset:
     output:
         rhm.DATA,
     log:
-        f"{rhm.logs}/data/{{grammar}}/P{{P}}.log",
+        rhm.job("data").log("data/{grammar}/P{P}.log"),
     wildcard_constraints:
         **RHM_WILDCARDS,
     cache: "omit-software"
@@ -16,16 +16,16 @@ rule rhm_dataset:
         **cpu_job(30),
     params:
         spec=rhm_data_spec,
-        code=job_code("rhm", "data"),
+        code=rhm.job("data").code,
     shell:
-        "python -m diffgen.cli rhm data --spec {params.spec:q} --out {output} > {log} 2>&1"
+        rhm.job("data").shell("--spec {params.spec:q} --out {output}")
 
 
 rule rhm_strings:
     output:
         rhm.STRINGS,
     log:
-        f"{rhm.logs}/strings/{{grammar}}.log",
+        rhm.job("strings").log("strings/{grammar}.log"),
     wildcard_constraints:
         **RHM_WILDCARDS,
     cache: "omit-software"
@@ -36,6 +36,6 @@ rule rhm_strings:
         **cpu_job(30),
     params:
         spec=rhm_strings_spec,
-        code=job_code("rhm", "strings"),
+        code=rhm.job("strings").code,
     shell:
-        "python -m diffgen.cli rhm strings --spec {params.spec:q} --out {output} > {log} 2>&1"
+        rhm.job("strings").shell("--spec {params.spec:q} --out {output}")

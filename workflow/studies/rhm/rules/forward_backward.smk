@@ -4,12 +4,12 @@
 
 rule rhm_forward_backward_bp:
     input:
-        strings=rhm.STRINGS,
+        unpack(rhm.checked(strings=rhm.STRINGS)),
     output:
         keep=rhm.FB_BP.replace("{part}", "keep"),
         fluct=rhm.FB_BP.replace("{part}", "fluct"),
     log:
-        f"{rhm.logs}/forward_backward/bp/{{grammar}}.log",
+        rhm.job("forward-backward-bp").log("forward_backward/bp/{grammar}.log"),
     wildcard_constraints:
         **RHM_WILDCARDS,
     conda:
@@ -19,21 +19,22 @@ rule rhm_forward_backward_bp:
         **gpu_job(30, mem_mb=16000),
     params:
         spec=rhm_fb_bp_spec,
-        code=job_code("rhm", "forward-backward-bp"),
+        code=rhm.job("forward-backward-bp").code,
     shell:
-        "python -m diffgen.cli rhm forward-backward-bp --strings {input.strings} --spec {params.spec:q}"
-        " --keep {output.keep} --fluct {output.fluct} --threads {threads} > {log} 2>&1"
+        rhm.job("forward-backward-bp").shell(
+            "--strings {input.strings} --spec {params.spec:q}"
+            " --keep {output.keep} --fluct {output.fluct} --threads {threads}"
+        )
 
 
 rule rhm_forward_backward_model:
     input:
-        strings=rhm.STRINGS,
-        checkpoint=rhm_last_checkpoint,
+        unpack(rhm.checked(strings=rhm.STRINGS, checkpoint=rhm_last_checkpoint)),
     output:
         keep=rhm.FB_MODEL.replace("{part}", "keep"),
         fluct=rhm.FB_MODEL.replace("{part}", "fluct"),
     log:
-        f"{rhm.logs}/forward_backward/model/{rhm.RUN}.log",
+        rhm.job("forward-backward-model").log(f"forward_backward/model/{RHM_RUN}.log"),
     wildcard_constraints:
         **RHM_WILDCARDS,
     conda:
@@ -43,8 +44,10 @@ rule rhm_forward_backward_model:
         **gpu_job(60, mem_mb=16000),
     params:
         spec=rhm_fb_model_spec,
-        code=job_code("rhm", "forward-backward-model"),
+        code=rhm.job("forward-backward-model").code,
     shell:
-        "python -m diffgen.cli rhm forward-backward-model --strings {input.strings}"
-        " --checkpoint {input.checkpoint} --spec {params.spec:q} --keep {output.keep}"
-        " --fluct {output.fluct} --threads {threads} > {log} 2>&1"
+        rhm.job("forward-backward-model").shell(
+            "--strings {input.strings} --checkpoint {input.checkpoint}"
+            " --spec {params.spec:q} --keep {output.keep} --fluct {output.fluct}"
+            " --threads {threads}"
+        )

@@ -1,5 +1,7 @@
 """Input functions of study 5: which files a job or a figure reads."""
 
+from diffgen.rhm.tables import COLUMNS as RHM_COLUMNS
+
 
 def rhm_run_path(template, run, **extra):
     return template.format(grammar=run.grammar, P=run.P, seed=run.seed, **extra)
@@ -43,19 +45,25 @@ def rhm_fb_paths(part):
 
 
 # The kinds of measurement tables the figures of the registry read.
-rhm.inputs = {
-    "measure": lambda figure: [
+rhm.add_inputs(
+    "measure",
+    lambda figure: [
         rhm_run_path(rhm.MEASURE, run, which=RHM_MEASURED[figure])
         for run in RHM_PLAN.runs(figure)
     ],
-    "keep": rhm_fb_paths("keep"),
-    "fluct": rhm_fb_paths("fluct"),
-}
-rhm.data = lambda: [
-    rhm.DATA.format(grammar=grammar, P=P) for grammar, P in RHM_PLAN.datasets()
-]
-rhm.models = lambda: [
-    rhm_run_path(rhm.CHECKPOINT, run, step=step)
-    for run in RHM_PLAN.all_runs()
-    for step in RHM_PLAN.checkpoints()
-]
+    RHM_COLUMNS["measure"],
+)
+rhm.add_inputs("keep", rhm_fb_paths("keep"), RHM_COLUMNS["keep"])
+rhm.add_inputs("fluct", rhm_fb_paths("fluct"), RHM_COLUMNS["fluct"])
+rhm.add_data(
+    lambda: [
+        rhm.DATA.format(grammar=grammar, P=P) for grammar, P in RHM_PLAN.datasets()
+    ]
+)
+rhm.add_models(
+    lambda: [
+        rhm_run_path(rhm.CHECKPOINT, run, step=step)
+        for run in RHM_PLAN.all_runs()
+        for step in RHM_PLAN.checkpoints()
+    ]
+)

@@ -4,11 +4,11 @@
 
 rule rhm_sample_bank:
     input:
-        checkpoint=rhm.CHECKPOINT,
+        unpack(rhm.checked(checkpoint=rhm.CHECKPOINT)),
     output:
         rhm.SAMPLES,
     log:
-        f"{rhm.logs}/samples/{rhm.RUN}/step{{step}}.log",
+        rhm.job("sample").log(f"samples/{RHM_RUN}/step{{step}}.log"),
     wildcard_constraints:
         **RHM_WILDCARDS,
     cache: "omit-software"
@@ -19,21 +19,23 @@ rule rhm_sample_bank:
         **gpu_job(20, mem_mb=8000),
     params:
         spec=rhm_sample_spec,
-        code=job_code("rhm", "sample"),
+        code=rhm.job("sample").code,
     shell:
-        "python -m diffgen.cli rhm sample --checkpoint {input.checkpoint} --spec {params.spec:q}"
-        " --out {output} --threads {threads} > {log} 2>&1"
+        rhm.job("sample").shell(
+            "--checkpoint {input.checkpoint} --spec {params.spec:q} --out {output}"
+            " --threads {threads}"
+        )
 
 
 rule rhm_measure:
     input:
-        data=rhm.DATA,
-        checkpoints=rhm_checkpoints,
-        samples=rhm_banks,
+        unpack(
+            rhm.checked(data=rhm.DATA, checkpoints=rhm_checkpoints, samples=rhm_banks)
+        ),
     output:
         rhm.MEASURE,
     log:
-        f"{rhm.logs}/measure/{rhm.RUN}_{{which}}.log",
+        rhm.job("measure").log(f"measure/{RHM_RUN}_{{which}}.log"),
     wildcard_constraints:
         **RHM_WILDCARDS,
     conda:
@@ -43,8 +45,10 @@ rule rhm_measure:
         **gpu_job(30, mem_mb=8000),
     params:
         spec=rhm_measure_spec,
-        code=job_code("rhm", "measure"),
+        code=rhm.job("measure").code,
     shell:
-        "python -m diffgen.cli rhm measure --data {input.data} --checkpoints {input.checkpoints}"
-        " --samples {input.samples} --spec {params.spec:q} --out {output}"
-        " --threads {threads} > {log} 2>&1"
+        rhm.job("measure").shell(
+            "--data {input.data} --checkpoints {input.checkpoints}"
+            " --samples {input.samples} --spec {params.spec:q} --out {output}"
+            " --threads {threads}"
+        )

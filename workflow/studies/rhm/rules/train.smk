@@ -4,7 +4,7 @@
 
 rule rhm_train:
     input:
-        data=rhm.DATA,
+        unpack(rhm.checked(data=rhm.DATA)),
     # One named output per checkpoint: the between-workflow cache needs every
     # output of a multi-output rule named on its own (no list-valued names).
     output:
@@ -14,7 +14,7 @@ rule rhm_train:
         },
         log=f"{rhm.RUN_DIR}/train_log.csv",
     log:
-        f"{rhm.logs}/train/{rhm.RUN}.log",
+        rhm.job("train").log(f"train/{RHM_RUN}.log"),
     wildcard_constraints:
         **RHM_WILDCARDS,
     cache: "omit-software"
@@ -25,7 +25,9 @@ rule rhm_train:
         **gpu_job(RHM_TRAIN_MINUTES, mem_mb=16000),
     params:
         spec=rhm_train_spec,
-        code=job_code("rhm", "train"),
+        code=rhm.job("train").code,
     shell:
-        "python -m diffgen.cli rhm train --data {input.data} --spec {params.spec:q}"
-        " --run-dir $(dirname {output.log}) --threads {threads} > {log} 2>&1"
+        rhm.job("train").shell(
+            "--data {input.data} --spec {params.spec:q}"
+            " --run-dir $(dirname {output.log}) --threads {threads}"
+        )
