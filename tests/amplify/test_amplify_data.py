@@ -69,10 +69,12 @@ def test_pixels_colour_or_white(no_digit):
 
 def test_same_config_same_bytes(tmp_path):
     s = spec()
-    amp_data.save(amp_data.build(s), tmp_path / "a.h5", s)
-    amp_data.save(amp_data.build(s), tmp_path / "b.h5", s)
-    assert (tmp_path / "a.h5").read_bytes() == (tmp_path / "b.h5").read_bytes()
-    loaded, provenance = amp_data.load(tmp_path / "a.h5")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    amp_data.save(amp_data.build(s), tmp_path / "a" / "data.h5", s)
+    amp_data.save(amp_data.build(s), tmp_path / "b" / "data.h5", s)
+    assert (tmp_path / "a" / "data.h5").read_bytes() == (tmp_path / "b" / "data.h5").read_bytes()
+    loaded, provenance = amp_data.load(tmp_path / "a" / "data.h5")
     assert provenance["spec"] == s and loaded.images.dtype == np.uint8
 
 

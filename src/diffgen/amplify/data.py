@@ -18,7 +18,7 @@ import torch
 import torch.nn.functional as F
 
 from diffgen.amplify.colours import COLOUR_MAP
-from diffgen.core import hdf5
+from diffgen.core import hdf5, identity
 from diffgen.core.errors import ConfigError, InputFileError
 from diffgen.core.seeding import config_hash
 
@@ -127,12 +127,13 @@ def to_model(images: np.ndarray | torch.Tensor) -> torch.Tensor:
 def save(data: BiasedDigits, path, spec: dict) -> None:
     arrays = {"images": data.images, "classes": data.classes, "biases": data.biases}
     provenance = {"spec": spec, "config_hash": config_hash(spec)}
-    hdf5.write(path, KIND, arrays, provenance,
-               attrs={"effective_rho": data.effective_rho()})  # fmt: skip
+    hdf5.write(path, KIND, arrays, provenance, attrs={"effective_rho": data.effective_rho()},
+               identity=identity.record("amplify", "data", spec))  # fmt: skip
 
 
 def load(path) -> tuple[BiasedDigits, dict]:
     """The set and its provenance; one line naming the file when it is not one."""
+    identity.expect(path, "amplify", "data")
     with hdf5.open_file(path, KIND) as f:
         data = BiasedDigits(f.array("images"), f.array("classes"), f.array("biases"))
         provenance = f.provenance()
