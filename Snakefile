@@ -19,6 +19,7 @@ report: "workflow/report/workflow.rst"
 include: "workflow/rules/common.smk"
 include: "workflow/studies/biased/study.smk"
 include: "workflow/studies/rhm/study.smk"
+include: "workflow/studies/harmonic/study.smk"
 include: "workflow/rules/figures.smk"
 
 

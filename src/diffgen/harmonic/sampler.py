@@ -49,13 +49,20 @@ class Samples:
 
 
 @torch.no_grad()
-def sample(residual, seeds: list[int], L: int, settings: SamplerSettings, seed: int,
-           device: torch.device | str = "cpu") -> Samples:  # fmt: skip
+def sample(
+    residual,
+    seeds: list[int],
+    L: int,
+    settings: SamplerSettings,
+    seed: int,
+    device: torch.device | str = "cpu",
+) -> Samples:
     """Draw one image per entry of ``seeds`` with ``residual`` (y -> r(y), eval mode)."""
     shape = (1, L, L)
     D = L * L
-    y = torch.stack([settings.mu0 + settings.sigma0 * seeded_normal(seed, s, 0, shape)
-                     for s in seeds]).to(device)  # fmt: skip
+    y = torch.stack(
+        [settings.mu0 + settings.sigma0 * seeded_normal(seed, s, 0, shape) for s in seeds]
+    ).to(device)
     active = torch.ones(len(seeds), dtype=torch.bool)
     steps = torch.zeros(len(seeds), dtype=torch.long)
     aborted = torch.zeros(len(seeds), dtype=torch.bool)

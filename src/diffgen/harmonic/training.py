@@ -77,12 +77,23 @@ class BlindTrainer(training.Trainer):
 
     def checkpoint(self) -> dict:
         state = {k: v.detach().cpu().clone() for k, v in self.model.state_dict().items()}
-        return {"format": MODEL_FORMAT, "network": self.spec["network"], "state": state,
-                "epoch": self.position, "spec": self.spec}  # fmt: skip
+        return {
+            "format": MODEL_FORMAT,
+            "network": self.spec["network"],
+            "state": state,
+            "epoch": self.position,
+            "spec": self.spec,
+        }
 
 
-def train(spec: dict, images: torch.Tensor, out: Path, log_path: Path, work: Path,
-          options: training.RunOptions) -> BlindTrainer:  # fmt: skip
+def train(
+    spec: dict,
+    images: torch.Tensor,
+    out: Path,
+    log_path: Path,
+    work: Path,
+    options: training.RunOptions,
+) -> BlindTrainer:
     """Train to the end, the final checkpoint at ``out``."""
     trainer = BlindTrainer(spec, images, options)
     run = {"spec": spec, "data": array_digest(images)}
