@@ -192,10 +192,10 @@ def test_gaussian_prior_jacobian_eigenvalues_and_trace():
     basis, _ = torch.linalg.qr(torch.randn(D, D, dtype=torch.float64))
     s = torch.linspace(0.01, 2.0, D, dtype=torch.float64)
     cov, mean = basis @ torch.diag(s) @ basis.T, torch.rand(D, dtype=torch.float64)
+
     def residual(y):
-        return (
-            y - measures.gaussian_denoiser(y.flatten(1).double(), mean, cov, sigma).view(y.shape)
-        )
+        return y - measures.gaussian_denoiser(y.flatten(1).double(), mean, cov, sigma).view(y.shape)
+
     J = measures.jacobian(residual, torch.rand(1, 4, 4, dtype=torch.float64))
     values, _, asym = measures.spectrum(J)
     expected = torch.sort(s / (s + sigma**2), descending=True).values
