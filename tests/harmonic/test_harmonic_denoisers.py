@@ -235,3 +235,20 @@ def test_oracle_shrinkage_is_no_worse_than_any_other():
     low = measures.shrinkage_mse(best, c, 0.5)
     for lam in (torch.ones(4), torch.zeros(4), best * 0.9):
         assert measures.shrinkage_mse(lam.double(), c, 0.5) >= low
+
+
+def test_gpu_smoke_script_runs_tiny_on_the_cpu():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "benchmarks" / "gpu_smoke_harmonic.py"
+    result = subprocess.run(
+        [sys.executable, str(script), "--tiny", "--device", "cpu"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "steps/s" in result.stdout and "MFU" in result.stdout
+    assert "gpu_smoke_harmonic: ok" in result.stdout
