@@ -21,6 +21,7 @@ include: "workflow/rules/caching.smk"
 include: "workflow/studies/biased/study.smk"
 include: "workflow/studies/rhm/study.smk"
 include: "workflow/studies/repro/study.smk"
+include: "workflow/studies/harmonic/study.smk"
 include: "workflow/rules/figures.smk"
 
 

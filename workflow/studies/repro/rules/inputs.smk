@@ -30,19 +30,21 @@ def repro_scores(group):
     return paths
 
 
-repro.inputs = {
+for _kind, _paths in {
     "sizes": repro_scores("sizes"),
     "families": repro_scores("families"),
     "jacobian": lambda figure: [
         repro.JACOBIAN.format(dataset=d, N=N, model=m)
         for d, N, m in REPRO_PLAN.jacobians()
     ],
-}
-repro.columns = {}
-repro.data = lambda: [
-    repro.DATA.format(dataset=d, N=N) for d, N in REPRO_PLAN.datasets()
-]
-repro.models = lambda: [
-    repro.CHECKPOINT.format(dataset=r.dataset, N=r.N, model=r.model)
-    for r in REPRO_PLAN.runs()
-]
+}.items():
+    repro.add_inputs(_kind, _paths)
+repro.add_data(
+    lambda: [repro.DATA.format(dataset=d, N=N) for d, N in REPRO_PLAN.datasets()]
+)
+repro.add_models(
+    lambda: [
+        repro.CHECKPOINT.format(dataset=r.dataset, N=r.N, model=r.model)
+        for r in REPRO_PLAN.runs()
+    ]
+)

@@ -1,0 +1,1 @@
+"""Study 2: generalization from geometry-adaptive harmonic representations (bias-free denoisers)."""

@@ -1,0 +1,1 @@
+"""Plotters of study 2."""

@@ -1,0 +1,1 @@
+"""Job kinds of study 2 (`diffgen harmonic <kind>`)."""

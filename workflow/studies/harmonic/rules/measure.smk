@@ -1,0 +1,88 @@
+# Measurements: model pairs A/B (samples, cosines, V), PSNR curves, Jacobians.
+
+
+def harmonic_pair_inputs(w):
+    run = {"dataset": w.dataset, "n": w.n}
+    return {
+        "model_a": harmonic.MODEL.format(**run, split="A"),
+        "model_b": harmonic.MODEL.format(**run, split="B"),
+        "data_a": harmonic.SPLIT.format(**run, split="A"),
+        "data_b": harmonic.SPLIT.format(**run, split="B"),
+        "test": harmonic.TEST.format(dataset=w.dataset),
+    }
+
+
+rule harmonic_pair:
+    input:
+        unpack(harmonic_intact_named(harmonic_pair_inputs)),
+    output:
+        table=harmonic.PAIR,
+        images=harmonic.PAIR_IMAGES,
+    log:
+        f"{harmonic.logs}/measure/pair/{{dataset}}/N{{n}}.log",
+    wildcard_constraints:
+        **HARMONIC_WILDCARDS,
+    conda:
+        ENV
+    threads: GPU_THREADS
+    resources:
+        **gpu_job(60, mem_mb=16000),
+    params:
+        spec=harmonic_pair_spec,
+        code=job_code("harmonic", "pair"),
+    shell:
+        "python -m diffgen.cli harmonic pair --model-a {input.model_a} --model-b {input.model_b}"
+        " --data-a {input.data_a} --data-b {input.data_b} --test {input.test}"
+        " --spec {params.spec:q} --out {output.table} --images {output.images}"
+        " --threads {threads} > {log} 2>&1"
+
+
+rule harmonic_psnr:
+    input:
+        model=intact(harmonic.MODEL),
+        train=intact(harmonic.SPLIT),
+        test=intact(harmonic.TEST),
+    output:
+        harmonic.PSNR,
+    log:
+        f"{harmonic.logs}/measure/psnr/{harmonic.RUN}.log",
+    wildcard_constraints:
+        **HARMONIC_WILDCARDS,
+    conda:
+        ENV
+    threads: GPU_THREADS
+    resources:
+        **gpu_job(30, mem_mb=16000),
+    params:
+        spec=harmonic_psnr_spec,
+        code=job_code("harmonic", "psnr"),
+    shell:
+        "python -m diffgen.cli harmonic psnr --model {input.model} --train {input.train}"
+        " --test {input.test} --spec {params.spec:q} --out {output}"
+        " --threads {threads} > {log} 2>&1"
+
+
+rule harmonic_jacobian:
+    input:
+        model=intact(harmonic.MODEL),
+        test=intact(harmonic.TEST),
+    output:
+        spectrum=harmonic.JACOBIAN.replace("{part}", "spectrum"),
+        summary=harmonic.JACOBIAN.replace("{part}", "summary"),
+        basis=harmonic.JACOBIAN.replace("{part}", "basis"),
+    log:
+        f"{harmonic.logs}/measure/jacobian/{harmonic.RUN}.log",
+    wildcard_constraints:
+        **HARMONIC_WILDCARDS,
+    conda:
+        ENV
+    threads: GPU_THREADS
+    resources:
+        **gpu_job(120, mem_mb=32000),
+    params:
+        spec=harmonic_jacobian_spec,
+        code=job_code("harmonic", "jacobian"),
+    shell:
+        "python -m diffgen.cli harmonic jacobian --model {input.model} --test {input.test}"
+        " --spec {params.spec:q} --spectrum {output.spectrum} --summary {output.summary}"
+        " --basis {output.basis} --threads {threads} > {log} 2>&1"
