@@ -9,7 +9,7 @@ TORCH ?= $(shell grep -E '^torch==' $(PINS))
 BIN := $(VENV)/bin
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: setup system-deps profiles demo lint test benchmark rulegraph report clean
+.PHONY: setup system-deps profiles demo lint test benchmark rulegraph report clean new-study
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ rulegraph:
 
 report:
 	$(BIN)/snakemake --profile profiles/small all --report results/small/report.html
+
+# A new, working study from the template: make new-study NAME=mystudy [TITLE="Study 6: ..."]
+new-study:
+	$(BIN)/diffgen new-study "$(NAME)" --title "$(or $(TITLE),$(NAME))"
 
 clean:
 	rm -rf results/small .snakemake

@@ -1,18 +1,6 @@
 # Datasets: a finite set's pool (digits, CelebA), the test set, the splits.
 
 
-def harmonic_pool_input(w):
-    return (
-        {"pool": harmonic.POOL.format(dataset=w.dataset)}
-        if HARMONIC_PLAN.finite(w.dataset)
-        else {}
-    )
-
-
-def harmonic_pool_arg(wildcards, input):
-    return f"--pool {input.pool}" if "pool" in input.keys() else ""
-
-
 rule harmonic_pool:
     output:
         harmonic.POOL,
@@ -20,7 +8,7 @@ rule harmonic_pool:
         f"{harmonic.logs}/data/{{dataset}}_pool.log",
     wildcard_constraints:
         dataset="digits|celeba",
-    cache: "omit-software"
+    cache: CACHE
     conda:
         ENV
     threads: CPU_THREADS

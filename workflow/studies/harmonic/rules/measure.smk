@@ -1,17 +1,6 @@
 # Measurements: model pairs A/B (samples, cosines, V), PSNR curves, Jacobians.
 
 
-def harmonic_pair_inputs(w):
-    run = {"dataset": w.dataset, "n": w.n}
-    return {
-        "model_a": harmonic.MODEL.format(**run, split="A"),
-        "model_b": harmonic.MODEL.format(**run, split="B"),
-        "data_a": harmonic.SPLIT.format(**run, split="A"),
-        "data_b": harmonic.SPLIT.format(**run, split="B"),
-        "test": harmonic.TEST.format(dataset=w.dataset),
-    }
-
-
 rule harmonic_pair:
     input:
         unpack(harmonic_intact_named(harmonic_pair_inputs)),

@@ -73,3 +73,26 @@ def harmonic_intact_named(function):
         return named
 
     return inputs
+
+
+def harmonic_pool_input(w):
+    return (
+        {"pool": harmonic.POOL.format(dataset=w.dataset)}
+        if HARMONIC_PLAN.finite(w.dataset)
+        else {}
+    )
+
+
+def harmonic_pool_arg(wildcards, input):
+    return f"--pool {input.pool}" if "pool" in input.keys() else ""
+
+
+def harmonic_pair_inputs(w):
+    run = {"dataset": w.dataset, "n": w.n}
+    return {
+        "model_a": harmonic.MODEL.format(**run, split="A"),
+        "model_b": harmonic.MODEL.format(**run, split="B"),
+        "data_a": harmonic.SPLIT.format(**run, split="A"),
+        "data_b": harmonic.SPLIT.format(**run, split="B"),
+        "test": harmonic.TEST.format(dataset=w.dataset),
+    }

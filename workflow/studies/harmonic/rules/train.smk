@@ -11,7 +11,7 @@ rule harmonic_train:
         f"{harmonic.logs}/train/{harmonic.RUN}.log",
     wildcard_constraints:
         **HARMONIC_WILDCARDS,
-    cache: "omit-software"
+    cache: CACHE
     conda:
         ENV
     threads: GPU_THREADS

@@ -8,7 +8,7 @@ rule repro_dataset:
         f"{repro.logs}/data/{repro.SET}.log",
     wildcard_constraints:
         **REPRO_WILDCARDS,
-    cache: "omit-software"
+    cache: CACHE
     conda:
         ENV
     threads: CPU_THREADS

@@ -12,7 +12,7 @@ rule repro_train:
         f"{repro.logs}/train/{repro.SET}/{{model}}.log",
     wildcard_constraints:
         **REPRO_TRAIN_WILDCARDS,
-    cache: "omit-software"
+    cache: CACHE
     conda:
         ENV
     threads: GPU_THREADS
