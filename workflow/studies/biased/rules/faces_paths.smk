@@ -156,7 +156,7 @@ def biased_faces_train_runtime():
 
 
 # The kinds of measurement files the face figures of the registry read.
-for _kind, _paths in {
+for biased_kind, biased_paths_of in {
     "faces_similarity": lambda: [biased.FACES_SIMILARITY],
     "faces_loss": lambda: biased_faces_per_model(biased.FACES_LOSS),
     "faces_reference": lambda: [biased.FACES_REFERENCE],
@@ -166,7 +166,7 @@ for _kind, _paths in {
         for e in BIASED_FACES_PLAN.noise_prediction_epochs
     ],
 }.items():
-    biased.add_inputs(_kind, _paths, BIASED_COLUMNS.get(_kind))
+    biased.add_inputs(biased_kind, biased_paths_of, BIASED_COLUMNS.get(biased_kind))
 biased.add_data(lambda: [biased.FACES_DATA])
 biased.add_models(
     lambda: [

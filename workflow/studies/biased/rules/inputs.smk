@@ -175,7 +175,7 @@ def biased_uturn_paths(figure):
 
 
 # The kinds of measurement tables the figures of the registry read, and their columns.
-for _kind, _paths in {
+for biased_kind, biased_paths_of in {
     "nn": biased_per_size(biased.NN),
     "loss": biased_per_size(biased.LOSS),
     "sequential": biased_sequential_paths,
@@ -188,7 +188,7 @@ for _kind, _paths in {
     "uturn": biased_uturn_paths,
     "uturn_random": biased_per_size(biased.UTURN_RANDOM),
 }.items():
-    biased.add_inputs(_kind, _paths, BIASED_COLUMNS.get(_kind))
+    biased.add_inputs(biased_kind, biased_paths_of, BIASED_COLUMNS.get(biased_kind))
 biased.add_data(lambda: [biased.DATA])
 biased.add_models(
     lambda: [

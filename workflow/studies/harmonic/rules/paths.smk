@@ -45,7 +45,7 @@ def harmonic_main_paths(template):
     ]
 
 
-for _kind, _paths in {
+for harmonic_kind, harmonic_paths_of in {
     "pair": harmonic_main_paths(harmonic.PAIR),
     "pair_images": harmonic_main_paths(harmonic.PAIR_IMAGES),
     "psnr": lambda figure: [
@@ -55,7 +55,7 @@ for _kind, _paths in {
     "summary": harmonic_jacobian_paths("summary"),
     "basis": harmonic_jacobian_paths("basis"),
 }.items():
-    harmonic.add_inputs(_kind, _paths)
+    harmonic.add_inputs(harmonic_kind, harmonic_paths_of)
 harmonic.add_data(
     lambda: [harmonic_path(harmonic.SPLIT, r) for r in HARMONIC_PLAN.runs()]
 )

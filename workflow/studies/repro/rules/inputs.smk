@@ -30,7 +30,7 @@ def repro_scores(group):
     return paths
 
 
-for _kind, _paths in {
+for repro_kind, repro_paths_of in {
     "sizes": repro_scores("sizes"),
     "families": repro_scores("families"),
     "jacobian": lambda figure: [
@@ -38,7 +38,7 @@ for _kind, _paths in {
         for d, N, m in REPRO_PLAN.jacobians()
     ],
 }.items():
-    repro.add_inputs(_kind, _paths)
+    repro.add_inputs(repro_kind, repro_paths_of)
 repro.add_data(
     lambda: [repro.DATA.format(dataset=d, N=N) for d, N in REPRO_PLAN.datasets()]
 )

@@ -1,1 +1,0 @@
-"""Study 4: bias amplification by the sampler (colour-biased digits, ρ versus ρ_model)."""

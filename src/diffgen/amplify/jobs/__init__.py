@@ -1,1 +1,0 @@
-"""Job kinds of study 4 (``diffgen amplify <kind>``), one module each."""
