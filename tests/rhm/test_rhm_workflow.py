@@ -1,6 +1,7 @@
 """Study 5 end to end on a tiny config: every rhm_ target, with the expected table rows."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -85,3 +86,39 @@ def test_the_grammar_is_learnt_bottom_up(tiny_results):
     keep = pd.read_csv(tiny_results / "tables" / "fig3.csv")
     bp = keep[(keep["source"] == "bp") & (keep["t"] == 30)].set_index("level")["mean"]
     assert bp[0] < bp[3], "the class changes before the leaves"
+
+
+def _digests(root: Path) -> dict[str, str]:
+    import hashlib
+
+    return {
+        str(path): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and ".snakemake" not in path.parts
+    }
+
+
+def test_a_checkpoint_from_another_place_stops_the_run_before_anything_is_lost(tiny_results):
+    """Last in this module: it leaves the run's last checkpoint replaced by another step's.
+
+    The copied checkpoint is whole, of the right format and of the same run, so only its
+    identity record tells it apart: the planned run stops with one line naming the file,
+    and every existing result keeps its bytes.
+    """
+    run_dir = next(tiny_results.glob("train/*/P*/seed*"))
+    steps = sorted(int(p.stem[4:]) for p in run_dir.glob("step*.pt"))
+    first, last = run_dir / f"step{steps[-2]}.pt", run_dir / f"step{steps[-1]}.pt"
+    last.unlink()
+    shutil.copyfile(first, last)
+    before = _digests(tiny_results)
+    root = tiny_results.parents[2]
+    command = [*snakemake_command(), "rhm_fig1", "--cores", "2", "--configfile", "config.yaml",
+               "resources/presets/small.yaml", "tiny.yaml"]  # fmt: skip
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    result = subprocess.run(command, cwd=root, env=dict(os.environ, PATH=path),
+                            capture_output=True, text=True, timeout=600)  # fmt: skip
+    assert result.returncode != 0
+    lines = [line for line in (result.stdout + result.stderr).splitlines() if "diffgen:" in line]
+    assert len(lines) == 1 and f"step{steps[-1]}.pt: holds rhm/train" in lines[0], lines
+    assert f"step{steps[-2]}.pt" in lines[0]
+    assert _digests(tiny_results) == before

@@ -1,6 +1,7 @@
 """Shared by every study: config checks, the job environment, code fingerprints,
 resources, and the Study object each study registers itself with."""
 
+import inspect
 import sys
 from pathlib import Path
 
@@ -229,7 +230,7 @@ class Study:
     def input_paths(self, kind, figure):
         """The tables of ``kind`` a figure reads (study 1 and 5 still key some on the figure)."""
         paths, _ = self._inputs[kind]
-        return paths(figure) if paths.__code__.co_argcount else paths()
+        return paths(figure) if inspect.signature(paths).parameters else paths()
 
     def input_columns(self, kind):
         return self._inputs[kind][1]
