@@ -41,9 +41,25 @@ from diffgen.biased.network import TransformerConfig, parameter_count
 from diffgen.biased.oracle import BPDenoiser
 from diffgen.biased.sampler import reverse_sample
 from diffgen.biased.training import RunOptions, TrainSpec, TransformerTrainer
+from diffgen.core.config import load_schema, section_defaults
 from diffgen.core.device import configure, full_precision_matmuls, resolve_device
 from diffgen.core.diffusion.gaussian import linear_schedule
 from diffgen.core.seeding import initial_noise
+
+
+def schema_defaults() -> dict:
+    """The training run's settings the benchmark does not vary, from study 1's schema."""
+    schema = load_schema(
+        Path(__file__).resolve().parents[1] / "workflow/studies/biased/schema.yaml"
+    )
+    training, diffusion = (
+        section_defaults(schema, "training"),
+        section_defaults(schema, "diffusion"),
+    )
+    keys = ("lr", "lr_warm_epochs", "lr_mid", "lr_final")
+    return {**{k: training[k] for k in keys}, "beta_start": diffusion["beta_start"],
+            "beta_end": diffusion["beta_end"]}  # fmt: skip
+
 
 #: The paper's grammar (q symbols, depth l, sigma, q_eff).
 GRAMMAR = {"q": 6, "l": 4, "sigma": 1.0, "q_eff": 4}
@@ -110,8 +126,9 @@ def train(size: dict, tokens: torch.Tensor, device: torch.device, seconds: float
     """Train for ``seconds`` as the training jobs do on this device; timings and losses."""
     cuda = device.type == "cuda"
     spec = TrainSpec(
+        **{**schema_defaults(), "lr": size["lr"]},
         n=tokens.shape[0], split=0, seed=0, epochs=10_000, checkpoints=[10_000],
-        model=size["model"].to_dict(), T=size["T"], batch_size=size["batch"], lr=size["lr"],
+        model=size["model"].to_dict(), T=size["T"], batch_size=size["batch"],
         mixed_precision=cuda,
     )  # fmt: skip
     trainer = TransformerTrainer(spec, tokens, RunOptions(device=device, compile=cuda))

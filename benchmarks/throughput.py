@@ -71,11 +71,27 @@ from diffgen.biased.network import TransformerConfig, parameter_count
 from diffgen.biased.oracle import BPDenoiser
 from diffgen.biased.sampler import reverse_sample
 from diffgen.biased.training import RunOptions, TrainSpec, TransformerTrainer
+from diffgen.core.config import load_schema, section_defaults
 from diffgen.core.denoisers import Denoiser
 from diffgen.core.device import configure
 from diffgen.core.diffusion.gaussian import Schedule, linear_schedule, noise
 from diffgen.core.metrics.nearest import hamming_nearest
 from diffgen.core.seeding import initial_noise
+
+
+def schema_defaults() -> dict:
+    """The training run's settings the benchmark does not vary, from study 1's schema."""
+    schema = load_schema(
+        Path(__file__).resolve().parents[1] / "workflow/studies/biased/schema.yaml"
+    )
+    training, diffusion = (
+        section_defaults(schema, "training"),
+        section_defaults(schema, "diffusion"),
+    )
+    keys = ("lr", "lr_warm_epochs", "lr_mid", "lr_final")
+    return {**{k: training[k] for k in keys}, "beta_start": diffusion["beta_start"],
+            "beta_end": diffusion["beta_end"]}  # fmt: skip
+
 
 #: The grammar of the paper's controlled setting (q symbols, depth l, sigma, q_eff).
 GRAMMAR = {"q": 6, "l": 4, "sigma": 1.0, "q_eff": 4}
@@ -268,6 +284,7 @@ def make_trainer(model: Model, steps: int, device: torch.device) -> TransformerT
     cuda = device.type == "cuda"
     tokens = grammar_tokens(model.batch * steps)
     spec = TrainSpec(
+        **schema_defaults(),
         n=tokens.shape[0],
         split=0,
         seed=0,

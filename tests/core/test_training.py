@@ -20,7 +20,8 @@ SPEC = {
     "n": 256, "split": 1, "seed": 3, "epochs": 30, "checkpoints": [5, 12, 30],
     "model": {"vocab": 6, "length": 16, "d_model": 32, "heads": 2, "layers": 2,
               "ff_mult": 2, "time_dim": 32, "dropout": 0.1},
-    "T": 50, "batch_size": 64, "lr": 1e-3, "lr_warm_epochs": 5,
+    "T": 50, "beta_start": 1e-4, "beta_end": 0.02, "batch_size": 64, "lr": 1e-3,
+    "lr_warm_epochs": 5, "lr_mid": 0.5, "lr_final": 0.1, "mixed_precision": False,
 }  # fmt: skip
 
 

@@ -65,7 +65,7 @@ def grammar(**values):
         (lambda c: c["figures"]["fig1"].update(P=17_000),
          r"'rhm\.figures\.fig1\.P': P = 17000 plus data\.P_test = 1024 exceeds Pmax = 17,496"),
         (lambda c: c["figures"]["fig2"].update(P=[256, 262_000]), r"'rhm\.figures\.fig2\.P'"),
-        (lambda c: c["figures"]["fig3"].update(t=[5, 300]), r"'rhm\.figures\.fig3\.t': t = 300"),
+        (lambda c: c["figures"]["fig3"].update(t=[5, 300]), r"'rhm\.figures\.fig3\.t': step 300"),
         (lambda c: c["model"].update(depth=4), r"'rhm\.model\.depth': 4 exceeds L=3"),
         (lambda c: c["diffusion"].update(beta2=1e-4), r"'rhm\.diffusion\.beta2'"),
         (lambda c: c["evaluation"].update(first_step=10**6), r"'rhm\.evaluation\.first_step'"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from diffgen.biased import dataset
 from diffgen.biased.plan import FIRST, LAST, PAIR_FIGURES, REFERENCES, Plan
-from diffgen.core.checks import check_linear_schedule
+from diffgen.core.checks import check_checkpoint_list, check_linear_schedule, config_key
 from diffgen.core.errors import ConfigError, DiffgenError
 
 SECTION = "biased"
@@ -19,7 +19,7 @@ def check_consistency(config: dict) -> None:
     grammar, training, figures = config["grammar"], config["training"], config["figures"]
     if grammar["q_eff"] > grammar["q"]:
         _fail("grammar.q_eff", f"{grammar['q_eff']} exceeds q={grammar['q']}")
-    check_linear_schedule(config["diffusion"], f"{SECTION}.diffusion")
+    check_linear_schedule(config["diffusion"], config_key(f"{SECTION}.diffusion"))
     model = config["model"]
     if model["d_model"] % model["heads"]:
         _fail("model.heads", f"{model['heads']} does not divide d_model={model['d_model']}")
@@ -67,6 +67,10 @@ def check_consistency(config: dict) -> None:
     if figures["figA11"]["empirical_size"] > min(figures["figA11"]["sizes"]):
         _fail("figures.figA11.empirical_size", "larger than the training set")
     _check_named_checkpoints(config, "figA11")
+    plan, where = Plan(config), config_key(f"{SECTION}.training")
+    for run in training["runs"]:
+        epochs = plan.checkpoints(run["n"])
+        check_checkpoint_list(epochs, run["epochs"], lambda _: where("n_checkpoints"), "epoch")
 
 
 def _check_named_checkpoints(config: dict, figure: str) -> None:

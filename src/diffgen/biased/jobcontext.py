@@ -14,6 +14,7 @@ from diffgen.biased import dataset
 from diffgen.biased.denoisers import ModelDenoiser
 from diffgen.biased.evaluation import fixed_noisy_batch
 from diffgen.biased.models import checkpoint_denoiser, model_denoiser, schedule_from
+from diffgen.core.checks import schedule_rule
 from diffgen.core.denoisers import Denoiser
 from diffgen.core.device import runtime_device
 from diffgen.core.jobs import add_runtime, add_spec, input_file
@@ -21,6 +22,8 @@ from diffgen.core.specs import Count, Fraction, Index, Optional, Positive, Range
 
 #: Spec pieces: the diffusion, a model's identity, evaluation settings.
 DIFFUSION = {"diffusion": {"T": Count, "beta_start": Positive, "beta_end": Positive}}
+#: The check every spec with the DIFFUSION piece runs (the config checks run it too).
+SCHEDULE = schedule_rule("diffusion")
 MODEL = {"n": Count, "split": Index, "seed": Index}
 EVALUATION = {**DIFFUSION, "mixed_precision": bool, "eval_seed": Index, "batch_size": Count}
 K_LIST = [Range(int, 0)]

@@ -35,14 +35,14 @@ class TrainSpec:
     checkpoints: list[int]
     model: dict
     T: int
-    beta_start: float = 1e-4
-    beta_end: float = 0.02
-    batch_size: int = 512
-    lr: float = 3e-4
-    lr_warm_epochs: int = 50
-    lr_mid: float = 0.5
-    lr_final: float = 0.1
-    mixed_precision: bool = False  # bf16 autocast on CUDA (changes the numbers, so hashed)
+    beta_start: float
+    beta_end: float
+    batch_size: int
+    lr: float
+    lr_warm_epochs: int
+    lr_mid: float
+    lr_final: float
+    mixed_precision: bool  # bf16 autocast on CUDA (changes the numbers, so hashed)
 
     def to_dict(self) -> dict:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}

@@ -104,6 +104,19 @@ def _fill_defaults(instance: object, schema: dict) -> None:
                     _fill_defaults(item, items)
 
 
+def section_defaults(schema: dict, *path: str) -> dict:
+    """What the schema gives an empty section at ``path`` (e.g. 'training'): its defaults.
+
+    For code outside the workflow (benchmarks, tests) that needs a study's
+    settings without restating them.
+    """
+    filled: dict = {}
+    _fill_defaults(filled, schema)
+    for key in path:
+        filled = filled[key]
+    return filled
+
+
 def validate(config: dict, schema: dict, prefix: str = "") -> None:
     """Check ``config`` against ``schema`` (one-line ConfigError) and fill in its defaults.
 

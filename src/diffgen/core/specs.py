@@ -6,7 +6,10 @@ A job module declares what its spec holds, e.g.::
                  "diffusion": {"T": int, "beta_start": float}})
 
 and a malformed spec (not JSON, not an object, a missing, unknown or mistyped
-key) is one line naming the key, before the job touches anything.
+key) is one line naming the key, before the job touches anything. Cross-key
+rules (a schedule that is possible, steps within T, checkpoints in order) are
+the spec's ``checks``: functions of :mod:`diffgen.core.checks` that the config
+checks call too, so a hand-run job refuses what the workflow refuses.
 """
 
 from __future__ import annotations
@@ -145,10 +148,15 @@ def check_object(value, fields: dict, path: str = "") -> dict:
 
 
 class Spec:
-    """The definition of one job kind's ``--spec``."""
+    """The definition of one job kind's ``--spec``: its fields, then its cross-key checks.
 
-    def __init__(self, fields: dict) -> None:
+    Each check is called with the parsed spec and raises a ConfigError naming
+    the ``--spec`` key (see :mod:`diffgen.core.checks`).
+    """
+
+    def __init__(self, fields: dict, *checks) -> None:
         self.fields = fields
+        self.checks = checks
 
     def parse(self, text: str) -> dict:
         """Parse and check the JSON text of ``--spec``."""
@@ -158,7 +166,10 @@ class Spec:
             raise ConfigError(f"--spec is not valid JSON ({err})") from None
         if not isinstance(value, dict):
             raise ConfigError("--spec must be a JSON object")
-        return check_object(value, self.fields)
+        spec = check_object(value, self.fields)
+        for rule in self.checks:
+            rule(spec)
+        return spec
 
     def describe(self) -> str:
         """The keys, for --help."""

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import torch
 
+from diffgen.core.checks import Name, check_linear_schedule, fail, spec_key
 from diffgen.core.device import full_precision_matmuls
 from diffgen.core.errors import ConfigError, InputFileError
 from diffgen.core.specs import Count, Positive, Range
@@ -28,6 +29,18 @@ MODEL = {
     "dropout": Range(float, 0.0, 1.0), "groups": Count,
 }  # fmt: skip
 DIFFUSION = {"diffusion": {"T": Count, "beta_start": Positive, "beta_end": Positive}}
+
+
+def check_schedule(diffusion: dict, name: Name) -> None:
+    """A DDPM schedule the U-Net can run: linear and possible, T within its step table."""
+    check_linear_schedule(diffusion, name)
+    if diffusion["T"] > UNetConfig.time_steps:
+        fail(name, "T", f"the U-Net's step table has {UNetConfig.time_steps} rows")
+
+
+def schedule_rule(spec: dict) -> None:
+    """The check of every spec with the :data:`DIFFUSION` piece (the config checks run it too)."""
+    check_schedule(spec["diffusion"], spec_key("diffusion."))
 
 
 def unet_from(model: dict) -> UNetConfig:

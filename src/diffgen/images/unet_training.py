@@ -16,12 +16,20 @@ from pathlib import Path
 import torch
 
 from diffgen.core import training
+from diffgen.core.checks import checkpoints_rule
 from diffgen.core.jobs import add_spec, add_training, check_checkpoints
 from diffgen.core.progress import log
 from diffgen.core.seeding import array_digest
 from diffgen.core.specs import Count, Index, Positive, Spec
 from diffgen.images.checkpoints import checkpoint_payload, run_outputs
-from diffgen.images.models import ARCHITECTURE, DIFFUSION, MODEL, ddpm_from, unet_from
+from diffgen.images.models import (
+    ARCHITECTURE,
+    DIFFUSION,
+    MODEL,
+    ddpm_from,
+    schedule_rule,
+    unet_from,
+)
 from diffgen.images.objectives import PredictionObjective
 from diffgen.images.training import ImageTrainer
 from diffgen.images.unet import UNet, trainable_parameters
@@ -31,6 +39,8 @@ TRAINING = {
     "seed": Index, "epochs": Count, "checkpoints": [Count], "model": MODEL, **DIFFUSION,
     "batch_size": Count, "lr": Positive, "mixed_precision": bool,
 }  # fmt: skip
+#: The checks of a spec with :data:`TRAINING` (``Spec({..., **TRAINING}, *CHECKS)``).
+CHECKS = (schedule_rule, checkpoints_rule("epochs", "epoch"))
 
 
 class UNetTrainer(ImageTrainer):

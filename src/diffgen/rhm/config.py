@@ -5,8 +5,10 @@ Each problem is one line naming the key, at parse time, before any job runs.
 
 from __future__ import annotations
 
+from diffgen.core.checks import check_checkpoint_list, check_steps_within, config_key
 from diffgen.core.errors import ConfigError, DiffgenError
-from diffgen.rhm.plan import shape_of
+from diffgen.rhm.jobspecs import check_schedule
+from diffgen.rhm.plan import checkpoint_steps, shape_of
 from diffgen.rhm.rules import forced_replacement, load_reference_rules
 
 SECTION = "rhm"
@@ -42,8 +44,10 @@ def check_consistency(config: dict) -> None:
     """Cross-key checks on the study's section, defaults filled in."""
     figures, data, training = config["figures"], config["data"], config["training"]
     diffusion = config["diffusion"]
-    if diffusion["beta2"] < diffusion["beta1"]:
-        _fail("diffusion.beta2", f"{diffusion['beta2']} is below beta1={diffusion['beta1']}")
+    check_schedule(diffusion, config_key(f"{SECTION}.diffusion"))
+    steps = config_key(f"{SECTION}.training")
+    check_checkpoint_list(checkpoint_steps(training["steps"]), training["steps"],
+                          lambda _: steps("steps"), "step")  # fmt: skip
     for figure in ("fig1", "fig2"):
         check_grammar(figures[figure]["grammar"], f"figures.{figure}.grammar")
     for i, grammar in enumerate(figures["fig3"]["grammars"]):
@@ -68,9 +72,7 @@ def check_consistency(config: dict) -> None:
               f"training.steps={training['steps']}")  # fmt: skip
     fig3 = figures["fig3"]
     for key in ("t", "model_t"):
-        late = [t for t in fig3[key] if t > diffusion["T"]]
-        if late:
-            _fail(f"figures.fig3.{key}", f"t = {late[0]} exceeds diffusion.T={diffusion['T']}")
+        check_steps_within(fig3[key], diffusion["T"], config_key(f"{SECTION}.figures.fig3"), key)
     if config["rules_path"]:
         _check_rules_file(config["rules_path"], figures)
 

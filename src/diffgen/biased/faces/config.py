@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from diffgen.biased.faces.plan import FacesPlan
-from diffgen.core.checks import check_linear_schedule
+from diffgen.core.checks import check_checkpoint_list, check_steps_within, config_key
 from diffgen.core.errors import ConfigError, DiffgenError
 from diffgen.images.dataset import require_pool
 from diffgen.images.folder import list_images
+from diffgen.images.models import check_schedule
 from diffgen.images.unet import UNetConfig
 
 SECTION = "biased.faces"
@@ -50,15 +51,15 @@ def check_consistency(faces: dict) -> None:
         unet_config(faces)
     except ValueError as err:
         _fail("model.base", str(err))
-    check_linear_schedule(faces["diffusion"], f"{SECTION}.diffusion")
-    if faces["diffusion"]["T"] > UNetConfig.time_steps:
-        _fail("diffusion.T", f"the U-Net's step table has {UNetConfig.time_steps} rows")
+    check_schedule(faces["diffusion"], config_key(f"{SECTION}.diffusion"))
     if faces["splits"] < 2:
         _fail("splits", "the measurements compare pairs of models: at least 2 splits")
     try:
         plan = FacesPlan(faces)
     except ValueError as err:
         _fail("training.checkpoints", str(err))
+    training = config_key(f"{SECTION}.training")
+    check_checkpoint_list(plan.grid, faces["training"]["epochs"], training, "epoch")
     for name in ("generation", "noise_prediction"):
         start, stop = faces[name]["checkpoints"]
         if not 0 <= start < stop <= len(plan.grid):
@@ -66,12 +67,8 @@ def check_consistency(faces: dict) -> None:
                 f"{name}.checkpoints",
                 f"[{start}, {stop}) is not a non-empty slice of the {len(plan.grid)} checkpoints",
             )
-    for k in faces["noise_prediction"]["ks"]:
-        if k >= faces["diffusion"]["T"]:
-            _fail(
-                "noise_prediction.ks",
-                f"step {k} is not below diffusion.T={faces['diffusion']['T']}",
-            )
+    noise = config_key(f"{SECTION}.noise_prediction")
+    check_steps_within(faces["noise_prediction"]["ks"], faces["diffusion"]["T"], noise, "ks", True)
     first, second = faces["similarity"]["pair"]
     if first == second or max(first, second) >= faces["splits"]:
         _fail(

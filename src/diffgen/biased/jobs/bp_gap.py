@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from diffgen.biased.jobcontext import EVALUATION, GRID, K_LIST, JobContext
+from diffgen.biased.jobcontext import EVALUATION, GRID, K_LIST, SCHEDULE, JobContext
 from diffgen.biased.jobcontext import add_arguments as add_job_arguments
 from diffgen.biased.metrics.kl import sequence_kl
 from diffgen.biased.oracle import grammar_oracle
@@ -18,7 +18,9 @@ from diffgen.core.metrics.divergence import mean_se
 from diffgen.core.progress import Progress
 from diffgen.core.specs import Count, Spec
 
-SPEC = Spec({**EVALUATION, "t_fractions": GRID, "n_sequences": Count, "reps": Count, "ks": K_LIST})
+SPEC = Spec(
+    {**EVALUATION, "t_fractions": GRID, "n_sequences": Count, "reps": Count, "ks": K_LIST}, SCHEDULE
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -11,13 +11,14 @@ from diffgen.core.errors import InputFileError
 from diffgen.core.jobs import add_runtime, add_spec, input_file
 from diffgen.core.specs import Count, Index, Spec
 from diffgen.images.checkpoints import checkpoint_epoch
-from diffgen.images.models import DIFFUSION, ddpm_from, load_unet
+from diffgen.images.models import DIFFUSION, ddpm_from, load_unet, schedule_rule
 from diffgen.images.sampler import sample, shared_initial_noise
 from diffgen.images.samples import save_bank
 
 SPEC = Spec(
     {"split": Index, **DIFFUSION, "size": Count, "samples": Count, "seed": Index,
-     "batch_size": Count}
+     "batch_size": Count},
+    schedule_rule,
 )  # fmt: skip
 
 

@@ -12,10 +12,11 @@ from diffgen.core.specs import Count, Index, Spec
 from diffgen.images import dataset
 from diffgen.images.checkpoints import checkpoint_epoch
 from diffgen.images.loss import EvaluationNoise, mean_se, per_image_losses
-from diffgen.images.models import DIFFUSION, ddpm_from, load_unet
+from diffgen.images.models import DIFFUSION, ddpm_from, load_unet, schedule_rule
 
 SPEC = Spec(
-    {"split": Index, "n": Count, **DIFFUSION, "images": Count, "seed": Index, "batch_size": Count}
+    {"split": Index, "n": Count, **DIFFUSION, "images": Count, "seed": Index, "batch_size": Count},
+    schedule_rule,
 )
 
 

@@ -6,6 +6,7 @@ import argparse
 
 from diffgen.biased.faces.centring import centred
 from diffgen.biased.faces.noise_prediction import compare
+from diffgen.core.checks import steps_rule
 from diffgen.core.device import runtime_device
 from diffgen.core.errors import InputFileError
 from diffgen.core.jobs import add_runtime, add_spec, input_file, write_table
@@ -13,11 +14,12 @@ from diffgen.core.progress import log
 from diffgen.core.specs import Count, Index, Range, Spec
 from diffgen.images import dataset
 from diffgen.images.checkpoints import checkpoint_epoch
-from diffgen.images.models import DIFFUSION, ddpm_from, load_unet
+from diffgen.images.models import DIFFUSION, ddpm_from, load_unet, schedule_rule
 
 SPEC = Spec(
     {"epoch": Count, "splits": Count, "n": Count, **DIFFUSION, "ks": [Range(int, 0)],
-     "inputs": Count, "seed": Index, "batch_size": Count}
+     "inputs": Count, "seed": Index, "batch_size": Count},
+    schedule_rule, steps_rule("ks", below=True),
 )  # fmt: skip
 
 

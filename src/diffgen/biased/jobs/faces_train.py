@@ -6,13 +6,13 @@ import argparse
 from pathlib import Path
 
 from diffgen.biased.faces.centring import centred
-from diffgen.core.jobs import check_checkpoints, input_file, run_options
+from diffgen.core.jobs import input_file, run_options
 from diffgen.core.specs import Count, Index, Spec
 from diffgen.images import dataset, unet_training
 
 #: The faces train ε-prediction U-Nets, as the reference does.
 PREDICTION = "eps"
-SPEC = Spec({"split": Index, "n": Count, **unet_training.TRAINING})
+SPEC = Spec({"split": Index, "n": Count, **unet_training.TRAINING}, *unet_training.CHECKS)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,7 +21,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> None:
     spec = args.spec
-    check_checkpoints(spec["checkpoints"], spec["epochs"], "epoch")
     data = input_file(args.data, "face dataset")
     options = run_options(args)
     faces = dataset.load(data, parts=("train",))

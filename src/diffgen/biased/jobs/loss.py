@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 
 from diffgen.biased.evaluation import mean_cross_entropy
-from diffgen.biased.jobcontext import DIFFUSION, MODEL, JobContext, model_columns
+from diffgen.biased.jobcontext import DIFFUSION, MODEL, SCHEDULE, JobContext, model_columns
 from diffgen.biased.jobcontext import (
     add_arguments as add_job_arguments,
 )
@@ -21,7 +21,8 @@ from diffgen.core.specs import Count, Index, Optional, Spec
 
 SPEC = Spec(
     {**MODEL, **DIFFUSION, "mixed_precision": bool, "loss_sequences": Count,
-     "train_loss_sequences": Optional(Count), "eval_seed": Index, "batch_size": Count}
+     "train_loss_sequences": Optional(Count), "eval_seed": Index, "batch_size": Count},
+    SCHEDULE,
 )  # fmt: skip
 
 

@@ -12,6 +12,7 @@ import argparse
 from diffgen.biased.jobcontext import (
     EVALUATION,
     MODEL,
+    SCHEDULE,
     JobContext,
     model_columns,
     train_and_test,
@@ -25,7 +26,7 @@ from diffgen.core.jobs import write_table
 from diffgen.core.progress import log
 from diffgen.core.specs import Count, Fraction, Spec
 
-SPEC = Spec({**MODEL, **EVALUATION, "t_fraction": Fraction, "n_sequences": Count})
+SPEC = Spec({**MODEL, **EVALUATION, "t_fraction": Fraction, "n_sequences": Count}, SCHEDULE)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -7,7 +7,7 @@ import argparse
 import torch
 
 from diffgen.biased.checkpoints import checkpoint_epoch
-from diffgen.biased.jobcontext import DIFFUSION, MODEL
+from diffgen.biased.jobcontext import DIFFUSION, MODEL, SCHEDULE
 from diffgen.biased.models import model_denoiser, schedule_from
 from diffgen.biased.sampler import MODES, reverse_sample
 from diffgen.biased.samples import load_initial_noise, save_samples
@@ -19,7 +19,8 @@ SPEC = Spec(
     {
         "model": MODEL, "epoch": Count, **DIFFUSION, "mixed_precision": bool,
         "n_samples": Count, "mode": Choice(*MODES), "seed": Index, "batch_size": Count,
-    }
+    },
+    SCHEDULE,
 )  # fmt: skip
 
 

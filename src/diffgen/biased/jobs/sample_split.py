@@ -16,7 +16,7 @@ import argparse
 import numpy as np
 
 from diffgen.biased.denoisers import ModelDenoiser
-from diffgen.biased.jobcontext import EVALUATION, JobContext
+from diffgen.biased.jobcontext import EVALUATION, SCHEDULE, JobContext
 from diffgen.biased.jobcontext import add_arguments as add_job_arguments
 from diffgen.biased.metrics.kl import sequence_kl
 from diffgen.biased.models import checkpoint_denoiser
@@ -32,7 +32,8 @@ SPEC = Spec(
         "pairs": [{"first": Index, "second": Index, "same_split": bool}],
         **EVALUATION, "t_fraction": Fraction, "n_sequences": Count, "reps": Count,
         "train_panel": bool,
-    }
+    },
+    SCHEDULE,
 )  # fmt: skip
 
 

@@ -14,7 +14,7 @@ import argparse
 import numpy as np
 import torch
 
-from diffgen.biased.jobcontext import EVALUATION, GRID, JobContext
+from diffgen.biased.jobcontext import EVALUATION, GRID, SCHEDULE, JobContext
 from diffgen.biased.jobcontext import add_arguments as add_job_arguments
 from diffgen.biased.metrics.kl import sequence_kl
 from diffgen.biased.oracle import grammar_oracle
@@ -28,7 +28,8 @@ from diffgen.core.specs import Choice, Count, Index, Spec
 
 SPEC = Spec(
     {"n": Count, **EVALUATION, "t_fractions": GRID, "n_sequences": Count, "reps": Count,
-     "trajectory": Choice("forward", "model", "bp"), "sampling_seed": Index}
+     "trajectory": Choice("forward", "model", "bp"), "sampling_seed": Index},
+    SCHEDULE,
 )  # fmt: skip
 
 

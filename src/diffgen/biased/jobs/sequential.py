@@ -13,6 +13,7 @@ from diffgen.biased.jobcontext import (
     EVALUATION,
     K_LIST,
     MODEL,
+    SCHEDULE,
     JobContext,
     model_columns,
     train_and_test,
@@ -29,7 +30,8 @@ from diffgen.core.specs import Count, Fraction, Spec
 
 SPEC = Spec(
     {**MODEL, **EVALUATION, "t_fraction": Fraction, "n_sequences": Count, "reps": Count,
-     "ks": K_LIST}
+     "ks": K_LIST},
+    SCHEDULE,
 )  # fmt: skip
 
 

@@ -10,7 +10,8 @@ import torch
 from diffgen.biased import dataset
 from diffgen.biased.checkpoints import TRAIN_LOG_NAME, checkpoint_name
 from diffgen.biased.training import TrainSpec, train
-from diffgen.core.jobs import add_spec, add_training, check_checkpoints, run_options
+from diffgen.core.checks import checkpoints_rule, schedule_rule
+from diffgen.core.jobs import add_spec, add_training, run_options
 from diffgen.core.specs import Count, Index, Positive, Range, Spec
 
 SPEC = Spec(
@@ -20,10 +21,11 @@ SPEC = Spec(
             "vocab": Count, "length": Count, "d_model": Count, "heads": Count, "layers": Count,
             "ff_mult": Count, "time_dim": Count, "dropout": Range(float, 0.0, 1.0),
         },
-        "T": Count, "beta_start?": Positive, "beta_end?": Positive, "batch_size?": Count,
-        "lr?": Positive, "lr_warm_epochs?": Index, "lr_mid?": Positive, "lr_final?": Positive,
-        "mixed_precision?": bool,
-    }
+        "T": Count, "beta_start": Positive, "beta_end": Positive, "batch_size": Count,
+        "lr": Positive, "lr_warm_epochs": Index, "lr_mid": Positive, "lr_final": Positive,
+        "mixed_precision": bool,
+    },
+    schedule_rule(""), checkpoints_rule("epochs", "epoch"),
 )  # fmt: skip
 
 
@@ -35,7 +37,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> None:
     spec = TrainSpec(**args.spec)
-    check_checkpoints(spec.checkpoints, spec.epochs, "epoch")
     options = run_options(args)
     ds = dataset.load(args.data)
     tokens = torch.from_numpy(ds.split(spec.split, spec.n).astype("int64"))

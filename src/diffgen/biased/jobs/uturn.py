@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from diffgen.biased.jobcontext import SCHEDULE, train_and_test
 from diffgen.biased.jobcontext import add_arguments as add_job_arguments
-from diffgen.biased.jobcontext import train_and_test
 from diffgen.biased.metrics.uturn import overlap_ratio
 from diffgen.biased.oracle import grammar_oracle
 from diffgen.biased.uturnjob import UTURN, UTurnJob
@@ -14,7 +14,7 @@ from diffgen.core.metrics.divergence import mean_se
 from diffgen.core.progress import log
 from diffgen.core.specs import Spec
 
-SPEC = Spec(UTURN)
+SPEC = Spec(UTURN, SCHEDULE)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

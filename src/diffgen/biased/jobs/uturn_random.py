@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 
 from diffgen.biased.denoisers import EmpiricalDenoiser
-from diffgen.biased.jobcontext import DIFFUSION, FRACTIONS, K_LIST, MODEL, JobContext
+from diffgen.biased.jobcontext import DIFFUSION, FRACTIONS, K_LIST, MODEL, SCHEDULE, JobContext
 from diffgen.biased.jobcontext import add_arguments as add_job_arguments
 from diffgen.biased.metrics.uturn import uturn_overlaps
 from diffgen.biased.oracle import grammar_oracle
@@ -28,7 +28,8 @@ from diffgen.core.specs import Count, Index, Spec
 SPEC = Spec(
     {**MODEL, **DIFFUSION, "mixed_precision": bool, "t_fractions": FRACTIONS,
      "n_sequences": Count, "reps": Count, "uturn_seed": Index, "batch_size": Count,
-     "ks": K_LIST, "empirical_size": Count}
+     "ks": K_LIST, "empirical_size": Count},
+    SCHEDULE,
 )  # fmt: skip
 
 

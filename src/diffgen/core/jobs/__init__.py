@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from diffgen.core.atomic import atomic_path
+from diffgen.core.checks import check_checkpoint_list, spec_key
 from diffgen.core.errors import ConfigError, InputFileError
 from diffgen.core.specs import Spec
 
@@ -102,10 +103,8 @@ def add_training(parser: argparse.ArgumentParser, unit: str) -> None:
 
 
 def check_checkpoints(checkpoints: list[int], total: int, unit: str) -> None:
-    """Every checkpoint position of a training spec lies in 1..total."""
-    bad = sorted(set(checkpoints) - set(range(1, total + 1)))
-    if bad:
-        raise ConfigError(f"--spec key 'checkpoints': {unit} {bad[0]} is outside 1..{total}")
+    """A training spec's checkpoints: at least one, ascending, in 1..total (see core.checks)."""
+    check_checkpoint_list(checkpoints, total, spec_key(), unit)
 
 
 def run_options(args: argparse.Namespace):

@@ -8,6 +8,7 @@ import numpy as np
 import torch
 
 from diffgen.core import identity
+from diffgen.core.checks import steps_rule
 from diffgen.core.device import runtime_device
 from diffgen.core.diffusion.d3pm import uniform_schedule
 from diffgen.core.jobs import add_runtime, add_spec, input_file, write_table
@@ -17,7 +18,7 @@ from diffgen.rhm.bp import TreeBP
 from diffgen.rhm.dataset import load_strings
 from diffgen.rhm.fluctuations import changes, keep_from_marginals
 from diffgen.rhm.forward_backward import epsilon, posterior_uniforms, rows_at
-from diffgen.rhm.jobspecs import DIFFUSION
+from diffgen.rhm.jobspecs import DIFFUSION, schedule_rule
 from diffgen.rhm.oracle import choices_per_row, posterior_sample
 from diffgen.rhm.sampler import forward_noise
 
@@ -26,7 +27,8 @@ SPEC = Spec(
     {
         "grammar": str, "count": Count, "t": [Count], "diffusion": DIFFUSION, "seed": Index,
         "dtype": Choice(*DTYPES), "batch_size": Count,
-    }
+    },
+    schedule_rule, steps_rule("t"),
 )  # fmt: skip
 
 

@@ -7,6 +7,7 @@ import argparse
 import torch
 
 from diffgen.core import identity
+from diffgen.core.checks import steps_rule
 from diffgen.core.device import runtime_device
 from diffgen.core.diffusion.d3pm import uniform_schedule
 from diffgen.core.errors import InputFileError
@@ -17,7 +18,7 @@ from diffgen.rhm.checkpoints import ModelDenoiser, load_model
 from diffgen.rhm.dataset import load_strings
 from diffgen.rhm.fluctuations import changes, keep_from_parse
 from diffgen.rhm.forward_backward import epsilon, rows_at
-from diffgen.rhm.jobspecs import DIFFUSION, RUN
+from diffgen.rhm.jobspecs import DIFFUSION, RUN, schedule_rule
 from diffgen.rhm.parsing import Parser
 from diffgen.rhm.sampler import forward_noise, reverse_chain
 
@@ -25,7 +26,8 @@ SPEC = Spec(
     {
         "run": RUN, "step": Count, "t": [Count], "count": Count, "diffusion": DIFFUSION,
         "seed": Index, "batch_size": Count, "mixed_precision": bool,
-    }
+    },
+    schedule_rule, steps_rule("t"),
 )  # fmt: skip
 
 

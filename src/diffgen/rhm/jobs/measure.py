@@ -16,7 +16,7 @@ from diffgen.core.specs import Count, Index, Spec
 from diffgen.rhm.checkpoints import ModelDenoiser, load_model
 from diffgen.rhm.dataset import load_dataset
 from diffgen.rhm.evaluation import copies, window_losses
-from diffgen.rhm.jobspecs import DIFFUSION, RUN
+from diffgen.rhm.jobspecs import DIFFUSION, RUN, schedule_rule
 from diffgen.rhm.parsing import Parser, validity
 from diffgen.rhm.samples import load_samples
 
@@ -24,7 +24,8 @@ SPEC = Spec(
     {
         "run": RUN, "diffusion": DIFFUSION, "eval_seed": Index, "loss_strings": Count,
         "batch_size": Count, "mixed_precision": bool,
-    }
+    },
+    schedule_rule,
 )  # fmt: skip
 
 

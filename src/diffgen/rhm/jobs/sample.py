@@ -10,7 +10,7 @@ from diffgen.core.diffusion.d3pm import uniform_schedule
 from diffgen.core.jobs import add_runtime, add_spec, input_file
 from diffgen.core.specs import Count, Index, Spec
 from diffgen.rhm.checkpoints import ModelDenoiser, load_model
-from diffgen.rhm.jobspecs import DIFFUSION, RUN
+from diffgen.rhm.jobspecs import DIFFUSION, RUN, schedule_rule
 from diffgen.rhm.sampler import initial_tokens, reverse_chain
 from diffgen.rhm.samples import save_samples
 
@@ -18,7 +18,8 @@ SPEC = Spec(
     {
         "run": RUN, "step": Count, "diffusion": DIFFUSION, "n_samples": Count, "seed": Index,
         "batch_size": Count, "mixed_precision": bool,
-    }
+    },
+    schedule_rule,
 )  # fmt: skip
 
 

@@ -8,12 +8,13 @@ from pathlib import Path
 import torch
 
 from diffgen.core import identity
+from diffgen.core.checks import checkpoints_rule
 from diffgen.core.errors import ConfigError
-from diffgen.core.jobs import add_spec, add_training, check_checkpoints, input_file, run_options
+from diffgen.core.jobs import add_spec, add_training, input_file, run_options
 from diffgen.core.specs import Count, Index, Positive, Spec
 from diffgen.rhm.checkpoints import TRAIN_LOG_NAME, checkpoint_name
 from diffgen.rhm.dataset import load_dataset
-from diffgen.rhm.jobspecs import DIFFUSION, NETWORK
+from diffgen.rhm.jobspecs import DIFFUSION, NETWORK, schedule_rule
 from diffgen.rhm.training import TrainSpec, train
 
 SPEC = Spec(
@@ -21,7 +22,8 @@ SPEC = Spec(
         "grammar": str, "P": Count, "seed": Index, "steps": Count, "checkpoints": [Count],
         "network": NETWORK, "seed_model": Index, "diffusion": DIFFUSION, "batch_size": Count,
         "lr": Positive, "n_trajectories": Count, "mixed_precision": bool, "log_every": Count,
-    }
+    },
+    schedule_rule, checkpoints_rule("steps", "step"),
 )  # fmt: skip
 
 
@@ -33,7 +35,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> None:
     spec = TrainSpec(**args.spec)
-    check_checkpoints(spec.checkpoints, spec.steps, "step")
     identity.expect(input_file(args.data, "RHM dataset"), "rhm", "data", P=spec.P)
     data = load_dataset(args.data)
     leaves = torch.from_numpy(data.train[-1])
