@@ -93,6 +93,9 @@ def schema_defaults() -> dict:
             "beta_end": diffusion["beta_end"]}  # fmt: skip
 
 
+#: The paper's beta range (rescaled by 1000/T), from the schema.
+BETAS = (schema_defaults()["beta_start"], schema_defaults()["beta_end"])
+
 #: The grammar of the paper's controlled setting (q symbols, depth l, sigma, q_eff).
 GRAMMAR = {"q": 6, "l": 4, "sigma": 1.0, "q_eff": 4}
 
@@ -440,7 +443,7 @@ def bench_sampling(
         (SMALL, plan.small_sample_rows, plan.small_sample_steps),
     ]
     for model, n, steps in cases:
-        schedule = linear_schedule(model.T)
+        schedule = linear_schedule(model.T, *BETAS)
         x_start = initial_noise(0, n, (length, q))
         denoiser = ModelDenoiser(models[model.name].to(device), mixed_precision=mixed)
         seconds = time_sampler(denoiser, x_start, steps, schedule, device, plan)
@@ -454,7 +457,7 @@ def bench_sampling(
         ("exact BP (k=0) denoiser", lambda s: BPDenoiser(g.M, g.l, s, device=device)),
         ("prior denoiser (~ sampler overhead)", lambda s: PriorDenoiser(s)),
     ):
-        schedule = linear_schedule(plan.bp_sample_T)
+        schedule = linear_schedule(plan.bp_sample_T, *BETAS)
         n = plan.bp_sample_rows
         x_start = initial_noise(0, n, (length, q))
         seconds = time_sampler(make(schedule), x_start, schedule.T, schedule, device, plan)
@@ -472,7 +475,7 @@ def diffusion_fields(batch: int, fraction: float, T: int = 500) -> torch.Tensor:
     """BP fields of noised grammar sequences at step t = fraction * T (float64)."""
     tokens = grammar_tokens(batch, seed=1)
     x0 = F.one_hot(tokens, GRAMMAR["q"]).double()
-    schedule = linear_schedule(T)
+    schedule = linear_schedule(T, *BETAS)
     t = schedule.t_of_fraction(fraction)
     gen = torch.Generator().manual_seed(1)
     x_t = noise(x0, t, schedule, torch.randn(x0.shape, generator=gen, dtype=torch.float64))

@@ -89,7 +89,7 @@ def test_repetition_means_follow_the_stacking_of_the_noisy_batch():
 
 
 def test_noisy_batch_draws_fresh_noise_per_t_and_per_repetition():
-    schedule = linear_schedule(50)
+    schedule = linear_schedule(50, 1e-4, 0.02)
     tokens = np.random.default_rng(0).integers(0, 6, size=(5, 16))
     x0, t_vec, x_a = fixed_noisy_batch(tokens, 6, schedule, seed=0, t=10, reps=2)
     _, _, x_b = fixed_noisy_batch(tokens, 6, schedule, seed=0, t=11, reps=2)

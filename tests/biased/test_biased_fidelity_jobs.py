@@ -79,7 +79,7 @@ def test_sample_split_job_has_a_row_per_pair_epoch_and_repetition(tmp_path, data
     assert (disjoint["kl_mean"] > 0).all()
     # one value by hand: pair (0, 1), epoch 5, repetition 2, on the job's noisy data
     ds = dataset.load(data_file)
-    schedule = linear_schedule(T)
+    schedule = linear_schedule(T, 1e-4, 0.02)
     _, t_vec, x_t = fixed_noisy_batch(ds.test_set(20), 6, schedule, 0, t=7, reps=3)
     log = []
     for path in (paths[1], paths[3]):  # (split 0, epoch 5) and (split 1, epoch 5)
@@ -114,7 +114,7 @@ def test_score_divergence_forward_averages_models_per_sequence_at_every_step(tmp
     table = pd.read_csv(out)
     assert table["t"].tolist() == list(range(1, T + 1))  # every step
     assert (table["epoch"] == 7).all() and (table["models"] == 2).all()
-    ds, schedule = dataset.load(data_file), linear_schedule(T)
+    ds, schedule = dataset.load(data_file), linear_schedule(T, 1e-4, 0.02)
     _, t_vec, x_t = fixed_noisy_batch(ds.test_set(10), 6, schedule, 0, t=4, reps=2)
     bp = BPDenoiser(ds.grammar.M, 4, schedule).log_probs(x_t, t_vec)
     per_row = 0
@@ -149,7 +149,7 @@ def test_loss_job_uses_the_whole_training_split_by_default(tmp_path, data_file):
         losses[count] = pd.read_csv(out).iloc[0]
     assert losses[None]["train_loss"] == losses[N]["train_loss"]
     assert losses[10]["train_loss"] != losses[None]["train_loss"]
-    ds, schedule = dataset.load(data_file), linear_schedule(T)
+    ds, schedule = dataset.load(data_file), linear_schedule(T, 1e-4, 0.02)
     model = TransformerDenoiser(ARCH)
     model.load_state_dict(torch.load(path, weights_only=True)["model"])
     batch = fixed_noisy_batch(ds.test_set(50), 6, schedule, 0)

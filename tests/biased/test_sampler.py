@@ -13,7 +13,7 @@ from diffgen.core.diffusion.gaussian import linear_schedule, posterior_mean_std
 from diffgen.core.seeding import initial_noise, seeded_noise
 
 GRAMMAR = build_grammar(6, 4, 1.0, 4, seed=0)
-SCHEDULE = linear_schedule(100)
+SCHEDULE = linear_schedule(100, 1e-4, 0.02)
 
 
 def test_seeded_noise_is_independent_of_batching():

@@ -64,7 +64,7 @@ def test_positionwise_kl_hand_case_and_zero_probabilities():
 
 def test_loss_decomposition_identity_and_zero_mean_on_fresh_data():
     grammar = build_grammar(6, 4, 1.0, 4, seed=0)
-    schedule = linear_schedule(100)
+    schedule = linear_schedule(100, 1e-4, 0.02)
     tokens, _ = sample_pool(grammar, 4000, seed=0, stream=1)
     t = schedule.t_of_fraction(0.3)
     x0, t_vec, x_t = fixed_noisy_batch(tokens, 6, schedule, seed=0, t=t)
@@ -83,7 +83,7 @@ def test_loss_decomposition_identity_and_zero_mean_on_fresh_data():
 
 def test_uturn_overlap_is_one_as_t_goes_to_zero_and_drops_for_large_t():
     grammar = build_grammar(6, 4, 1.0, 4, seed=0)
-    schedule = linear_schedule(50)
+    schedule = linear_schedule(50, 1e-4, 0.02)
     starts, _ = sample_pool(grammar, 64, seed=0, stream=1)
     bp = {"bp": BPDenoiser(grammar.M, 4, schedule)}
     early = uturn_overlaps(bp, starts, 1, schedule, 6, reps=2, seed=0, batch_size=64)["bp"]
@@ -139,7 +139,7 @@ def test_fig4a_table_averages_over_seeds(tmp_path):
 
 def test_one_hot_inputs_of_the_noisy_batch_are_fixed_by_the_seed():
     tokens = np.zeros((5, 16), dtype=np.int64)
-    schedule = linear_schedule(50)
+    schedule = linear_schedule(50, 1e-4, 0.02)
     a = fixed_noisy_batch(tokens, 6, schedule, seed=1)
     b = fixed_noisy_batch(tokens, 6, schedule, seed=1)
     assert torch.equal(a[2], b[2]) and torch.equal(a[1], b[1])

@@ -10,11 +10,15 @@ same words after it. Nothing is written.
 
 from __future__ import annotations
 
+import ast
 import copy
+import dataclasses
 import importlib
 import json
+import re
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 
 import pytest
@@ -238,3 +242,180 @@ def test_job_and_config_refuse_a_setting_alike(name, tmp_path):
         line = config_message(case)
         assert line.startswith(f"diffgen: config key '{case.config_key}'"), line
         assert body(line, case.config_key) == job_words
+
+
+# -- parse time stays fast and honest ----------------------------------------------
+
+#: A hang guard, not a performance target: each check must answer well within this.
+PARSE_SECONDS = 2.0
+
+
+def timed_config_error(study: str, section: dict, changes: dict) -> str:
+    """The config check's one line for ``section`` with ``changes``, timed."""
+    start = time.perf_counter()
+    with pytest.raises(ConfigError) as err:
+        checked(study, merge(section, changes))
+    seconds = time.perf_counter() - start
+    assert seconds < PARSE_SECONDS, f"the check took {seconds:.1f} s"
+    message = str(err.value)
+    assert "\n" not in message
+    return message
+
+
+def checked(study: str, section: dict) -> dict:
+    if study == "biased.faces":
+        from diffgen.biased.faces.config import check_consistency
+
+        schema = load_schema(ROOT / "workflow" / "studies" / "biased" / "schema.yaml")
+        schema = schema["properties"]["faces"]
+    else:
+        check_consistency = importlib.import_module(f"diffgen.{study}.config").check_consistency
+        schema = load_schema(ROOT / "workflow" / "studies" / study / "schema.yaml")
+    validate(section, schema, study)
+    check_consistency(section)
+    return section
+
+
+def paper(study: str) -> dict:
+    config = yaml.safe_load((ROOT / "config.yaml").read_text())
+    for part in study.split("."):
+        config = config[part]
+    return config
+
+
+def test_an_absurd_grammar_shape_is_refused_at_once():
+    # 2^16^12 leaves: its exact string count m^((s^L − 1)/(s − 1)) never finishes.
+    absurd = {"v": 2, "n": 2, "m": 2, "s": 16, "L": 12}
+    message = timed_config_error("rhm", paper("rhm"), {"figures": {"fig1": {"grammar": absurd}}})
+    assert message.startswith("config key 'rhm.figures.fig1.grammar.L'"), message
+    assert f"{16**12:,} leaves" in message
+
+
+def test_a_huge_but_possible_grammar_is_checked_in_log_space():
+    # Pmax = 64·64^4095: strings are drawn with replacement, no exact count needed.
+    start = time.perf_counter()
+    big = {"v": 64, "n": 64, "m": 64, "s": 2, "L": 12}
+    checked("rhm", merge(paper("rhm"), {"figures": {"fig1": {"grammar": big}}}))
+    assert time.perf_counter() - start < PARSE_SECONDS
+
+
+@pytest.mark.parametrize(
+    ("shape", "exact"),
+    [
+        ((8, 8, 3, 2, 3), 8 * 3**7),
+        ((2, 2, 2, 2, 6), 2 * 2**63),
+        ((2, 2, 2, 2, 5), 2 * 2**31),
+        ((3, 3, 2, 3, 4), 3 * 2**40),
+    ],
+)
+def test_replacement_is_forced_exactly_where_indices_overflow(shape, exact):
+    from diffgen.rhm.rules import INT64_LIMIT, Shape, forced_replacement
+
+    grammar = Shape(*shape)
+    assert grammar.pmax == exact
+    assert forced_replacement(grammar, False) == (exact >= INT64_LIMIT)
+    assert forced_replacement(grammar, True)
+
+
+def test_strings_that_cannot_fit_in_memory_are_refused_with_their_size():
+    from diffgen.rhm.config import MAX_STRING_BYTES
+
+    section = paper("rhm")
+    changes = {"data": {"replacement": True}, "figures": {"fig1": {"P": 10**12}}}
+    message = timed_config_error("rhm", section, changes)
+    assert message.startswith("config key 'rhm.figures.fig1.P'"), message
+    grammar = section["figures"]["fig1"]["grammar"]  # v8 m3 s2 L3: 15 nodes a tree
+    nodes = sum(grammar["s"] ** level for level in range(grammar["L"] + 1))
+    count = 10**12 + section["data"]["P_test"]
+    need = count * (nodes + 1) * 8  # int64 trees and an index each
+    assert need > MAX_STRING_BYTES
+    assert f"{count:,} strings" in message and f"{need:.2g} bytes" in message, message
+
+
+def test_a_folder_of_unreadable_images_is_refused_naming_a_file(tmp_path):
+    for i in range(40):
+        (tmp_path / f"{i:06d}.jpg").write_bytes(b"not an image " * (i + 1))
+    faces = merge(paper("biased.faces"), {"data": {"path": str(tmp_path)}})
+    message = timed_config_error("biased.faces", faces, {})
+    assert message.startswith("config key 'biased.faces.data.path'"), message
+    assert str(tmp_path / "000000.jpg") in message and "unreadable image" in message
+
+
+# -- one source of truth per setting ------------------------------------------------
+
+#: Where a study's settings become a job's spec: job modules, spec pieces, typed specs.
+SPEC_SOURCES = (
+    *sorted((ROOT / "src" / "diffgen" / "biased" / "jobs").glob("*.py")),
+    *sorted((ROOT / "src" / "diffgen" / "rhm" / "jobs").glob("*.py")),
+    *(ROOT / "src" / "diffgen" / p for p in (
+        "biased/jobcontext.py", "biased/uturnjob.py", "biased/training.py", "rhm/jobspecs.py",
+        "rhm/training.py", "images/models.py", "images/unet_training.py", "core/training.py",
+        "core/diffusion/gaussian.py", "core/diffusion/d3pm.py",
+    )),
+    ROOT / "workflow" / "studies" / "biased" / "rules" / "specs.smk",
+    ROOT / "workflow" / "studies" / "rhm" / "rules" / "specs.smk",
+)  # fmt: skip
+#: Values too common to tell a restated default from anything else.
+TRIVIAL = (0, 1, True, False, "", None)
+
+
+def schema_defaults() -> dict[str, set]:
+    """Every scalar default of studies 1 and 5 (faces included), by key."""
+    found: dict[str, set] = {}
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, sub in (node.get("properties") or {}).items():
+                value = sub.get("default") if isinstance(sub, dict) else None
+                if not isinstance(value, dict | list) and value not in TRIVIAL:
+                    found.setdefault(key, set()).add(value)
+            for sub in node.values():
+                walk(sub)
+
+    for study in ("biased", "rhm"):
+        walk(load_schema(ROOT / "workflow" / "studies" / study / "schema.yaml"))
+    return found
+
+
+def test_no_spec_source_restates_a_schema_default():
+    """`lr_mid: float = 0.5`, `"lr_mid": 0.5` or `beta1=1e-3` beside a spec: the schema's job."""
+    defaults = schema_defaults()
+    names = "|".join(sorted(defaults, key=len, reverse=True))
+    literal = r"(-?\d[\w.+-]*|\"[^\"]*\"|'[^']*')"
+    pattern = re.compile(
+        rf"(?<![\w.])[\"']?({names})[\"']?\s*(?::\s*[\w\[\] |]+)?\s*[:=]\s*{literal}"
+    )
+    restated = []
+    for path in SPEC_SOURCES:
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            for match in pattern.finditer(line):
+                try:
+                    value = ast.literal_eval(match.group(2))
+                except (ValueError, SyntaxError):
+                    continue
+                if value in defaults[match.group(1)]:
+                    restated.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert not restated, "\n".join(restated)
+
+
+def test_every_spec_field_is_required_and_typed_specs_have_no_defaults():
+    from diffgen.biased.training import TrainSpec as BiasedTrainSpec
+    from diffgen.cli import _kinds
+    from diffgen.rhm.training import TrainSpec as RHMTrainSpec
+
+    def optional(fields, path=""):
+        for key, kind in fields.items():
+            if key.endswith("?"):
+                yield path + key
+            if isinstance(kind, dict):
+                yield from optional(kind, f"{path}{key}.")
+
+    for study in ("biased", "rhm"):
+        for kind in _kinds(study):
+            module = f"diffgen.{study}.jobs.{kind.replace('-', '_')}"
+            spec = getattr(importlib.import_module(module), "SPEC", None)
+            assert spec is None or not list(optional(spec.fields)), (study, kind)
+    for spec in (BiasedTrainSpec, RHMTrainSpec):
+        for item in dataclasses.fields(spec):
+            assert item.default is dataclasses.MISSING, (spec.__module__, item.name)
+            assert item.default_factory is dataclasses.MISSING, (spec.__module__, item.name)

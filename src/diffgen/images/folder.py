@@ -42,6 +42,27 @@ def list_images(folder: str | Path) -> list[Path]:
     return [folder / name for name in sorted(names, key=natural_key)]
 
 
+def check_headers(paths: list[Path], sample: int = 16) -> None:
+    """The headers of up to ``sample`` of ``paths`` (first, last, evenly between) are images.
+
+    A cheap parse-time check: a folder of files that are no images is refused
+    naming one of them, without decoding any pixels.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    if not paths:
+        return
+    count = min(sample, len(paths))
+    picks = sorted({round(i * (len(paths) - 1) / max(count - 1, 1)) for i in range(count)})
+    for index in picks:
+        path = paths[index]
+        try:
+            with Image.open(path) as image:
+                image.size  # noqa: B018 - the header is read on open; size proves it parsed
+        except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as err:
+            raise InputFileError(f"{path}: unreadable image ({type(err).__name__})") from None
+
+
 def read_rgb(path: str | Path) -> np.ndarray:
     """(H, W, 3) uint8 pixels of one image file; an unreadable file is one line naming it."""
     from PIL import Image, UnidentifiedImageError

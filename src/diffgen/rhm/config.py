@@ -14,6 +14,25 @@ from diffgen.rhm.rules import forced_replacement, load_reference_rules
 SECTION = "rhm"
 #: Largest v^s the parser's int64 tuple codes hold.
 MAX_TUPLES = 2**62
+#: Most leaves per string (s^L): beyond, one string's tree is already absurd for the network.
+MAX_LEAVES = 2**16
+#: Most bytes one job may hold its strings in (trees as int64, and their indices).
+MAX_STRING_BYTES = 64 * 2**30
+
+
+def string_bytes(shape, count: int) -> int:
+    """Bytes of ``count`` strings with their trees (int64, every level) and indices."""
+    return count * (shape.nodes + 1) * 8
+
+
+def _check_size(shape, count: int, key: str) -> None:
+    need = string_bytes(shape, count)
+    if need > MAX_STRING_BYTES:
+        _fail(
+            key,
+            f"{count:,} strings of {shape.name()} need about {need:.2g} bytes "
+            f"({need / 2**30:,.0f} GiB) in memory, more than {MAX_STRING_BYTES / 2**30:.0f} GiB",
+        )
 
 
 def _fail(key: str, message: str) -> None:
@@ -23,6 +42,9 @@ def _fail(key: str, message: str) -> None:
 def check_grammar(grammar: dict, key: str) -> None:
     """Enough distinct s-tuples for every level's productions."""
     shape = shape_of(grammar)
+    if shape.d > MAX_LEAVES:
+        _fail(f"{key}.L", f"s^L = {shape.s}^{shape.L} = {shape.d:,} leaves per string is more "
+              f"than {MAX_LEAVES:,}")  # fmt: skip
     tuples = shape.v**shape.s
     if tuples > MAX_TUPLES:
         _fail(f"{key}.s", f"v^s = {shape.v}^{shape.s} tuples is more than 2^62")
@@ -59,7 +81,8 @@ def check_consistency(config: dict) -> None:
             _fail("model.depth", f"{depth} exceeds L={shape.L} of figures.{figure}.grammar")
         sizes = figures[figure]["P"]
         for P in sizes if isinstance(sizes, list) else [sizes]:
-            if forced_replacement(shape.pmax, data["replacement"]):
+            _check_size(shape, P + data["P_test"], f"figures.{figure}.P")
+            if forced_replacement(shape, data["replacement"]):
                 continue
             if P + data["P_test"] > shape.pmax:
                 _fail(
@@ -71,6 +94,10 @@ def check_consistency(config: dict) -> None:
         _fail("evaluation.first_step", f"{config['evaluation']['first_step']} exceeds "
               f"training.steps={training['steps']}")  # fmt: skip
     fig3 = figures["fig3"]
+    for grammar in fig3["grammars"]:
+        _check_size(shape_of(grammar), fig3["n_strings"], "figures.fig3.n_strings")
+    _check_size(shape_of(figures["fig1"]["grammar"]), fig3["model_strings"],
+                "figures.fig3.model_strings")  # fmt: skip
     for key in ("t", "model_t"):
         check_steps_within(fig3[key], diffusion["T"], config_key(f"{SECTION}.figures.fig3"), key)
     if config["rules_path"]:

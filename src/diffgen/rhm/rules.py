@@ -14,6 +14,7 @@ R_l = ``random.sample(tuples, v·m)`` for l = 1..L−1 from the same stream, wit
 from __future__ import annotations
 
 import itertools
+import math
 import random
 import re
 from dataclasses import dataclass
@@ -33,9 +34,26 @@ NAME = re.compile(r"v(?P<v>\d+)n(?P<n>\d+)m(?P<m>\d+)s(?P<s>\d+)L(?P<L>\d+)")
 INT64_LIMIT = 2**63
 
 
-def forced_replacement(pmax: int, replacement: bool) -> bool:
-    """Strings are drawn with replacement when asked, or when indices would not fit in int64."""
-    return replacement or pmax >= INT64_LIMIT
+def forced_replacement(pmax: int | Shape, replacement: bool) -> bool:
+    """Strings are drawn with replacement when asked, or when indices would not fit in int64.
+
+    Given a Shape, Pmax is compared in log space first, so an astronomically large
+    grammar never has its exact string count computed.
+    """
+    if replacement:
+        return True
+    if isinstance(pmax, Shape):
+        if pmax.log2_pmax > 64:
+            return True
+        pmax = pmax.pmax
+    return pmax >= INT64_LIMIT
+
+
+def pmax_text(shape: Shape) -> str:
+    """'Pmax 17,496', or 'Pmax ≈ 2^12345' where the exact count is not worth computing."""
+    if shape.log2_pmax > 64:
+        return f"Pmax ≈ 2^{shape.log2_pmax:,.0f}"
+    return f"Pmax {shape.pmax:,}"
 
 
 @dataclass(frozen=True)
@@ -57,6 +75,16 @@ class Shape:
     def pmax(self) -> int:
         """Number of distinct strings: n·m^((s^L − 1)/(s − 1)) (a Python int, may be huge)."""
         return self.n * self.m**self.internal_nodes
+
+    @property
+    def log2_pmax(self) -> float:
+        """log2 of :attr:`pmax`, without computing it (cheap for any shape)."""
+        return math.log2(self.n) + self.internal_nodes * math.log2(self.m)
+
+    @property
+    def nodes(self) -> int:
+        """Nodes of one tree, levels 0..L: (s^(L+1) − 1)/(s − 1)."""
+        return self.internal_nodes + self.d
 
     @property
     def internal_nodes(self) -> int:

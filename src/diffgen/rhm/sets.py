@@ -35,7 +35,7 @@ def sample_indices(pmax: int, count: int, seed: int) -> np.ndarray:
 def draw_sets(grammar: Grammar, train: int, test: int, seed: int, replacement: bool) -> Sets:
     """The reference's train and test sets (P_test ≤ Pmax − P is the caller's check)."""
     total = train + test
-    if forced_replacement(grammar.shape.pmax, replacement):
+    if forced_replacement(grammar.shape, replacement):
         tree, indices, replaced = draw_with_replacement(grammar, total, seed), None, True
     else:
         indices = sample_indices(grammar.shape.pmax, total, seed)

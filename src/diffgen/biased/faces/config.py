@@ -6,7 +6,7 @@ from diffgen.biased.faces.plan import FacesPlan
 from diffgen.core.checks import check_checkpoint_list, check_steps_within, config_key
 from diffgen.core.errors import ConfigError, DiffgenError
 from diffgen.images.dataset import require_pool
-from diffgen.images.folder import list_images
+from diffgen.images.folder import check_headers, list_images
 from diffgen.images.models import check_schedule
 from diffgen.images.unet import UNetConfig
 
@@ -22,7 +22,9 @@ def pool_size(data: dict) -> tuple[int, str]:
     if not data["path"]:
         return data["pool"], f"{SECTION}.data.pool"
     try:
-        return len(list_images(data["path"])), f"{SECTION}.data.path"
+        images = list_images(data["path"])
+        check_headers(images)
+        return len(images), f"{SECTION}.data.path"
     except DiffgenError as err:
         _fail("data.path", str(err))
     raise AssertionError  # unreachable

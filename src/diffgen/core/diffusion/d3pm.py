@@ -50,7 +50,7 @@ class UniformSchedule:
         return torch.as_tensor(t, dtype=torch.long, device=self.betas.device)
 
 
-def uniform_schedule(T: int = 200, beta1: float = 1e-3, beta2: float = 0.1) -> UniformSchedule:
+def uniform_schedule(T: int, beta1: float, beta2: float) -> UniformSchedule:
     """β_t = β1 + (β2 − β1)·t/T for t = 0..T, ᾱ_t their cumulative product of 1 − β."""
     if T < 1:
         raise ValueError(f"T must be >= 1, got {T}")

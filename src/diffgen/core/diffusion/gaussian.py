@@ -33,7 +33,7 @@ class Schedule:
         return max(1, int(fraction * self.T))
 
 
-def linear_schedule(T: int, beta_start: float = 1e-4, beta_end: float = 0.02) -> Schedule:
+def linear_schedule(T: int, beta_start: float, beta_end: float) -> Schedule:
     """Linear betas from beta_start*1000/T to beta_end*1000/T over T steps (float64)."""
     if T < 1:
         raise ValueError(f"diffusion.T must be >= 1, got {T}")

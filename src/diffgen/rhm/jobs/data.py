@@ -12,7 +12,7 @@ from diffgen.core.seeding import config_hash
 from diffgen.core.specs import Count, Index, Spec
 from diffgen.rhm.dataset import Dataset, save_dataset
 from diffgen.rhm.jobspecs import GRAMMAR
-from diffgen.rhm.rules import Shape, forced_replacement, grammar_for
+from diffgen.rhm.rules import Shape, forced_replacement, grammar_for, pmax_text
 from diffgen.rhm.sets import draw_sets
 
 SPEC = Spec(
@@ -32,12 +32,12 @@ def run(args: argparse.Namespace) -> None:
     spec = args.spec
     shape = Shape(**spec["grammar"])
     grammar, source = grammar_for(shape, spec["seed_rules"], spec["rules_path"])
-    replacement = forced_replacement(shape.pmax, spec["replacement"])
+    replacement = forced_replacement(shape, spec["replacement"])
     if not replacement and spec["P"] + spec["P_test"] > shape.pmax:
         raise ConfigError(
             f"--spec key 'P': P + P_test = {spec['P'] + spec['P_test']} exceeds Pmax = {shape.pmax}"
         )
-    log(f"drawing {spec['P'] + spec['P_test']:,} strings of {shape.name()} (Pmax {shape.pmax:,})")
+    log(f"drawing {spec['P'] + spec['P_test']:,} strings of {shape.name()} ({pmax_text(shape)})")
     sets = draw_sets(grammar, spec["P"], spec["P_test"], spec["seed_sample"], spec["replacement"])
     data = Dataset(grammar, sets.train, sets.test, sets.indices, sets.replacement)
     attrs = {"seed_rules": spec["seed_rules"], "seed_sample": spec["seed_sample"],
