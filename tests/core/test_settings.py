@@ -61,6 +61,13 @@ RHM_SAMPLE = {"run": RHM_RUN, "step": 16, "diffusion": RHM_DIFFUSION, "n_samples
 RHM_FB_BP = {"grammar": "v8_n8_m3_s2_L3", "count": 4, "t": [5, 10], "diffusion": RHM_DIFFUSION,
              "seed": 0, "dtype": "float32", "batch_size": 4}  # fmt: skip
 
+RHM_GRAMMAR = {"v": 8, "n": 8, "m": 3, "s": 2, "L": 3}
+RHM_DATA = {"grammar": RHM_GRAMMAR, "seed_rules": 42, "rules_path": "", "P": 64, "P_test": 32,
+            "seed_sample": 1, "replacement": True}  # fmt: skip
+RHM_STRINGS = {"grammar": RHM_GRAMMAR, "seed_rules": 42, "rules_path": "", "count": 64,
+               "seed": 0}  # fmt: skip
+ABSURD = {"v": 2, "n": 2, "m": 2, "s": 16, "L": 12}
+
 #: Each kind's file arguments: (option, name under the case's folder); '/' marks an output.
 FILES = {
     ("biased", "train"): [("--data", "data.h5"), ("--run-dir", "/run")],
@@ -77,6 +84,8 @@ FILES = {
     ],
     ("rhm", "train"): [("--data", "data.h5"), ("--run-dir", "/run")],
     ("rhm", "sample"): [("--checkpoint", "step16.pt"), ("--out", "/samples.h5")],
+    ("rhm", "data"): [("--out", "/data.h5")],
+    ("rhm", "strings"): [("--out", "/strings.h5")],
     ("rhm", "forward-backward-bp"): [
         ("--strings", "strings.h5"),
         ("--keep", "/keep.csv"),
@@ -153,6 +162,24 @@ CASES = {
         {"figures": {"fig3": {"t": [5, 300]}}},
         "rhm.figures.fig3.t",
     ),
+    "rhm: strings that cannot fit in memory": Case(
+        "rhm",
+        "data",
+        {**RHM_DATA, "P": 10**12},
+        "P",
+        "rhm",
+        {"data": {"replacement": True, "P_test": 32}, "figures": {"fig1": {"P": 10**12}}},
+        "rhm.figures.fig1.P",
+    ),
+    "rhm: a grammar too large to exist": Case(
+        "rhm",
+        "strings",
+        {**RHM_STRINGS, "grammar": ABSURD},
+        "grammar.L",
+        "rhm",
+        {"figures": {"fig1": {"grammar": ABSURD}}},
+        "rhm.figures.fig1.grammar.L",
+    ),
     # Checkpoint lists come from the plan in the workflow (never empty or unordered
     # there); a hand-written spec can state them, and the job refuses them.
     "biased: no checkpoint": Case(
@@ -173,6 +200,8 @@ VALID = {
     ("rhm", "train"): RHM_TRAIN,
     ("rhm", "sample"): RHM_SAMPLE,
     ("rhm", "forward-backward-bp"): RHM_FB_BP,
+    ("rhm", "data"): RHM_DATA,
+    ("rhm", "strings"): RHM_STRINGS,
 }
 
 
@@ -318,7 +347,7 @@ def test_replacement_is_forced_exactly_where_indices_overflow(shape, exact):
 
 
 def test_strings_that_cannot_fit_in_memory_are_refused_with_their_size():
-    from diffgen.rhm.config import MAX_STRING_BYTES
+    from diffgen.rhm.jobspecs import MAX_STRING_BYTES
 
     section = paper("rhm")
     changes = {"data": {"replacement": True}, "figures": {"fig1": {"P": 10**12}}}

@@ -7,32 +7,15 @@ from __future__ import annotations
 
 from diffgen.core.checks import check_checkpoint_list, check_steps_within, config_key
 from diffgen.core.errors import ConfigError, DiffgenError
-from diffgen.rhm.jobspecs import check_schedule
+from diffgen.rhm.jobspecs import check_schedule, check_shape, check_string_count
 from diffgen.rhm.plan import checkpoint_steps, shape_of
 from diffgen.rhm.rules import forced_replacement, load_reference_rules
 
 SECTION = "rhm"
-#: Largest v^s the parser's int64 tuple codes hold.
-MAX_TUPLES = 2**62
-#: Most leaves per string (s^L): beyond, one string's tree is already absurd for the network.
-MAX_LEAVES = 2**16
-#: Most bytes one job may hold its strings in (trees as int64, and their indices).
-MAX_STRING_BYTES = 64 * 2**30
-
-
-def string_bytes(shape, count: int) -> int:
-    """Bytes of ``count`` strings with their trees (int64, every level) and indices."""
-    return count * (shape.nodes + 1) * 8
 
 
 def _check_size(shape, count: int, key: str) -> None:
-    need = string_bytes(shape, count)
-    if need > MAX_STRING_BYTES:
-        _fail(
-            key,
-            f"{count:,} strings of {shape.name()} need about {need:.2g} bytes "
-            f"({need / 2**30:,.0f} GiB) in memory, more than {MAX_STRING_BYTES / 2**30:.0f} GiB",
-        )
+    check_string_count(shape, count, lambda _: f"config key '{SECTION}.{key}'", key)
 
 
 def _fail(key: str, message: str) -> None:
@@ -40,26 +23,8 @@ def _fail(key: str, message: str) -> None:
 
 
 def check_grammar(grammar: dict, key: str) -> None:
-    """Enough distinct s-tuples for every level's productions."""
-    shape = shape_of(grammar)
-    if shape.d > MAX_LEAVES:
-        _fail(f"{key}.L", f"s^L = {shape.s}^{shape.L} = {shape.d:,} leaves per string is more "
-              f"than {MAX_LEAVES:,}")  # fmt: skip
-    tuples = shape.v**shape.s
-    if tuples > MAX_TUPLES:
-        _fail(f"{key}.s", f"v^s = {shape.v}^{shape.s} tuples is more than 2^62")
-    if shape.n * shape.m > tuples:
-        _fail(
-            f"{key}.m",
-            f"n·m = {shape.n * shape.m} root productions need distinct {shape.s}-tuples, but "
-            f"v^s = {tuples} exist",
-        )
-    if shape.L > 1 and shape.v * shape.m > tuples:
-        _fail(
-            f"{key}.m",
-            f"v·m = {shape.v * shape.m} productions per level need distinct {shape.s}-tuples, but "
-            f"v^s = {tuples} exist",
-        )
+    """A grammar shape that can exist and be held (see :func:`diffgen.rhm.jobspecs.check_shape`)."""
+    check_shape(shape_of(grammar), config_key(f"{SECTION}.{key}"))
 
 
 def check_consistency(config: dict) -> None:

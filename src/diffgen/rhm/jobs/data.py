@@ -11,7 +11,7 @@ from diffgen.core.progress import log
 from diffgen.core.seeding import config_hash
 from diffgen.core.specs import Count, Index, Spec
 from diffgen.rhm.dataset import Dataset, save_dataset
-from diffgen.rhm.jobspecs import GRAMMAR
+from diffgen.rhm.jobspecs import GRAMMAR, strings_rule
 from diffgen.rhm.rules import Shape, forced_replacement, grammar_for, pmax_text
 from diffgen.rhm.sets import draw_sets
 
@@ -19,7 +19,8 @@ SPEC = Spec(
     {
         "grammar": GRAMMAR, "seed_rules": Index, "rules_path": str, "P": Count,
         "P_test": Index, "seed_sample": Index, "replacement": bool,
-    }
+    },
+    strings_rule("P", "P_test"),
 )  # fmt: skip
 
 

@@ -11,11 +11,11 @@ from diffgen.core.seeding import config_hash
 from diffgen.core.specs import Count, Index, Spec
 from diffgen.rhm.dataset import save_strings
 from diffgen.rhm.decoding import draw_with_replacement
-from diffgen.rhm.jobspecs import GRAMMAR
+from diffgen.rhm.jobspecs import GRAMMAR, strings_rule
 from diffgen.rhm.rules import Shape, grammar_for
 
 SPEC = Spec({"grammar": GRAMMAR, "seed_rules": Index, "rules_path": str, "count": Count,
-             "seed": Index})  # fmt: skip
+             "seed": Index}, strings_rule("count"))  # fmt: skip
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
