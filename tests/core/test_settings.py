@@ -61,6 +61,10 @@ RHM_SAMPLE = {"run": RHM_RUN, "step": 16, "diffusion": RHM_DIFFUSION, "n_samples
 RHM_FB_BP = {"grammar": "v8_n8_m3_s2_L3", "count": 4, "t": [5, 10], "diffusion": RHM_DIFFUSION,
              "seed": 0, "dtype": "float32", "batch_size": 4}  # fmt: skip
 
+BIASED_DATA = {
+    "grammar": {"q": 6, "l": 4, "sigma": 1.0, "q_eff": 4, "seed": 0},
+    "data": {"n_sequences": 1000, "n_test": 100, "seed": 0, "import_path": ""},
+}
 RHM_GRAMMAR = {"v": 8, "n": 8, "m": 3, "s": 2, "L": 3}
 RHM_DATA = {"grammar": RHM_GRAMMAR, "seed_rules": 42, "rules_path": "", "P": 64, "P_test": 32,
             "seed_sample": 1, "replacement": True}  # fmt: skip
@@ -85,6 +89,7 @@ FILES = {
     ("rhm", "train"): [("--data", "data.h5"), ("--run-dir", "/run")],
     ("rhm", "sample"): [("--checkpoint", "step16.pt"), ("--out", "/samples.h5")],
     ("rhm", "data"): [("--out", "/data.h5")],
+    ("biased", "data"): [("--out", "/data.h5")],
     ("rhm", "strings"): [("--out", "/strings.h5")],
     ("rhm", "forward-backward-bp"): [
         ("--strings", "strings.h5"),
@@ -180,6 +185,15 @@ CASES = {
         {"figures": {"fig1": {"grammar": ABSURD}}},
         "rhm.figures.fig1.grammar.L",
     ),
+    "biased: a pool that cannot fit in memory": Case(
+        "biased",
+        "data",
+        {**BIASED_DATA, "data": {**BIASED_DATA["data"], "n_sequences": 10**12}},
+        "data.n_sequences",
+        "biased",
+        {"data": {"n_sequences": 10**12, "n_test": 100}},
+        "biased.data.n_sequences",
+    ),
     # Checkpoint lists come from the plan in the workflow (never empty or unordered
     # there); a hand-written spec can state them, and the job refuses them.
     "biased: no checkpoint": Case(
@@ -201,6 +215,7 @@ VALID = {
     ("rhm", "sample"): RHM_SAMPLE,
     ("rhm", "forward-backward-bp"): RHM_FB_BP,
     ("rhm", "data"): RHM_DATA,
+    ("biased", "data"): BIASED_DATA,
     ("rhm", "strings"): RHM_STRINGS,
 }
 
@@ -347,7 +362,7 @@ def test_replacement_is_forced_exactly_where_indices_overflow(shape, exact):
 
 
 def test_strings_that_cannot_fit_in_memory_are_refused_with_their_size():
-    from diffgen.rhm.jobspecs import MAX_STRING_BYTES
+    from diffgen.core.checks import MAX_DATA_BYTES
 
     section = paper("rhm")
     changes = {"data": {"replacement": True}, "figures": {"fig1": {"P": 10**12}}}
@@ -357,8 +372,17 @@ def test_strings_that_cannot_fit_in_memory_are_refused_with_their_size():
     nodes = sum(grammar["s"] ** level for level in range(grammar["L"] + 1))
     count = 10**12 + section["data"]["P_test"]
     need = count * (nodes + 1) * 8  # int64 trees and an index each
-    assert need > MAX_STRING_BYTES
+    assert need > MAX_DATA_BYTES
     assert f"{count:,} strings" in message and f"{need:.2g} bytes" in message, message
+
+
+def test_a_grammar_pool_that_cannot_fit_in_memory_is_refused_with_its_size():
+    section = paper("biased")
+    message = timed_config_error("biased", section, {"data": {"n_sequences": 10**12}})
+    assert message.startswith("config key 'biased.data.n_sequences'"), message
+    count = 10**12 + section["data"]["n_test"]
+    need = count * (2 ** section["grammar"]["l"] + 1)  # one byte a leaf, one for the root
+    assert f"{count:,} sequences" in message and f"{need:.2g} bytes" in message, message
 
 
 def test_a_folder_of_unreadable_images_is_refused_naming_a_file(tmp_path):

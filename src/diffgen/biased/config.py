@@ -48,6 +48,7 @@ def check_consistency(config: dict) -> None:
             for k in fig.get(key, []):
                 if k > grammar["l"]:
                     _fail(f"figures.{name}.{key}", f"k={k} exceeds grammar.l={grammar['l']}")
+    dataset.check_pool_memory(grammar["l"], config["data"], config_key(f"{SECTION}.data"))
     _check_training_pool(config["data"], training["seeds"], max(sizes))
     test_needs = {
         "figures.fig4a.n_samples": figures["fig4a"]["n_samples"],

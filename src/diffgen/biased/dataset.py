@@ -21,6 +21,7 @@ import numpy as np
 
 from diffgen.biased.grammar import Grammar, build_grammar, sample_pool
 from diffgen.core import hdf5
+from diffgen.core.checks import Name, check_fits
 from diffgen.core.errors import ConfigError, InputFileError
 
 FORMAT_VERSION = 1
@@ -156,3 +157,13 @@ def import_reference(path: str | Path, n_test: int) -> GrammarDataset:
 def one_hot(sequences: np.ndarray, q: int) -> np.ndarray:
     """(N, L) int -> (N, L, q) float32 one-hot."""
     return np.eye(q, dtype=np.float32)[np.asarray(sequences, dtype=np.int64)]
+
+
+def check_pool_memory(l: int, data: dict, name: Name) -> None:
+    """The training and test pools (int8 leaves and a root each) fit in memory.
+
+    The config check and the data job's spec run it alike (``name`` says which keys).
+    """
+    count = data["n_sequences"] + data["n_test"]
+    what = f"{count:,} sequences of length {2**l}"
+    check_fits(count * (2**l + 1), what, name, "n_sequences")

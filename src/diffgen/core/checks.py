@@ -17,6 +17,9 @@ from diffgen.core.errors import ConfigError
 #: Above this many steps a schedule is surely a typo (and its tables would not fit in memory).
 MAX_STEPS = 1_000_000
 
+#: Most bytes one job may hold a data set in: more is refused at parse time, with the estimate.
+MAX_DATA_BYTES = 64 * 2**30
+
 Name = Callable[[str], str]
 
 
@@ -51,6 +54,13 @@ def check_linear_schedule(diffusion: dict, name: Name, rescale: bool = True) -> 
             f"with T={T} the rescaled beta_end*1000/T = {end * scale:.3g} reaches 1 "
             "(raise T or lower beta_end)",
         )
+
+
+def check_fits(need: int, what: str, name: Name, key: str) -> None:
+    """``what`` (e.g. '10 strings of v8n8m3s2L3') fits in :data:`MAX_DATA_BYTES` of memory."""
+    if need > MAX_DATA_BYTES:
+        fail(name, key, f"{what} need about {need:.2g} bytes ({need / 2**30:,.0f} GiB) in "
+             f"memory, more than {MAX_DATA_BYTES / 2**30:.0f} GiB")  # fmt: skip
 
 
 def check_steps_within(steps: list[int], T: int, name: Name, key: str, below: bool = False) -> None:

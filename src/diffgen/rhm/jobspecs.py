@@ -6,7 +6,7 @@ call the same functions, so a hand-run job refuses what the workflow refuses.
 
 from __future__ import annotations
 
-from diffgen.core.checks import Name, fail, spec_key
+from diffgen.core.checks import Name, check_fits, fail, spec_key
 from diffgen.core.specs import Count, Index, Positive
 from diffgen.rhm.rules import Shape
 
@@ -20,8 +20,6 @@ RUN = {"grammar": str, "P": Count, "seed": Index}
 MAX_TUPLES = 2**62
 #: Most leaves per string (s^L): beyond, one string's tree is already absurd for the network.
 MAX_LEAVES = 2**16
-#: Most bytes one job may hold its strings in (trees as int64, and their indices).
-MAX_STRING_BYTES = 64 * 2**30
 
 
 def check_shape(shape: Shape, name: Name) -> None:
@@ -46,12 +44,8 @@ def string_bytes(shape: Shape, count: int) -> int:
 
 
 def check_string_count(shape: Shape, count: int, name: Name, key: str) -> None:
-    """``count`` strings of ``shape`` fit in :data:`MAX_STRING_BYTES` (the estimate if not)."""
-    need = string_bytes(shape, count)
-    if need > MAX_STRING_BYTES:
-        limit = MAX_STRING_BYTES / 2**30
-        fail(name, key, f"{count:,} strings of {shape.name()} need about {need:.2g} bytes "
-             f"({need / 2**30:,.0f} GiB) in memory, more than {limit:.0f} GiB")  # fmt: skip
+    """``count`` strings of ``shape`` fit in memory (the estimate if not)."""
+    check_fits(string_bytes(shape, count), f"{count:,} strings of {shape.name()}", name, key)
 
 
 def strings_rule(count: str, extra: str = ""):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from diffgen.biased import dataset
+from diffgen.core.checks import spec_key
 from diffgen.core.jobs import add_spec
 from diffgen.core.progress import log
 from diffgen.core.seeding import config_hash
@@ -17,7 +18,8 @@ SPEC = Spec(
             "q_eff": Count, "seed": Index,
         },
         "data": {"n_sequences": Count, "n_test": Count, "seed": Index, "import_path": str},
-    }
+    },
+    lambda spec: dataset.check_pool_memory(spec["grammar"]["l"], spec["data"], spec_key("data.")),
 )  # fmt: skip
 
 
