@@ -132,16 +132,27 @@ def _lookup(spec: dict, dotted: str):
 _MISSING = object()
 
 
-def expect(path: str | os.PathLike, study: str, kind: str, **fields) -> dict:
+def expect(
+    path: str | os.PathLike, study: str, kind: str, required: bool = True, **fields
+) -> dict | None:
     """In a job: the file was written by ``study``'s ``kind`` with these spec fields.
 
     Field names may be dotted (``run__seed`` for ``run.seed``). Returns the record;
     raises one line naming the file, what it holds and what the job expected.
+    ``required=False`` takes a file without a record (None: written before records
+    or by hand; its format checks still apply); one with a record must match.
     """
     wanted = {name.replace("__", "."): value for name, value in fields.items()}
-    found = read(path)
     expected = {"study": study, "kind": kind, "fields": wanted}
+    try:
+        found = read(path)
+    except InputFileError:
+        if required:
+            raise
+        found = None  # a damaged file: the reader's own format check names it
     if found is None:
+        if not required:
+            return None
         raise InputFileError(f"{path}: no identity record, expected {describe(expected)}")
     spec = found.get("spec", {})
     differs = [name for name, value in wanted.items() if _lookup(spec, name) != value]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from diffgen.biased.faces.centring import centred
+from diffgen.core import identity
 from diffgen.core.device import runtime_device
 from diffgen.core.jobs import add_runtime, add_spec, input_file, write_table
 from diffgen.core.progress import log
@@ -31,7 +32,12 @@ def run(args: argparse.Namespace) -> None:
     spec = args.spec
     for path in args.checkpoints:
         input_file(path, "checkpoint")
+        identity.expect(
+            path, "biased", "faces-train", required=False, split=spec["split"], n=spec["n"],
+            diffusion__T=spec["diffusion"]["T"],
+        )  # fmt: skip
     data = input_file(args.data, "face dataset")
+    identity.expect(data, "biased", "faces-data", required=False, n=spec["n"])
     device = runtime_device(args)
     faces = dataset.load(data)
     count = spec["images"]

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from diffgen.biased.faces.centring import centred
+from diffgen.core import identity
 from diffgen.core.jobs import check_checkpoints, input_file, run_options
 from diffgen.core.specs import Count, Index, Spec
 from diffgen.images import dataset, unet_training
@@ -23,8 +24,13 @@ def run(args: argparse.Namespace) -> None:
     spec = args.spec
     check_checkpoints(spec["checkpoints"], spec["epochs"], "epoch")
     data = input_file(args.data, "face dataset")
+    identity.expect(data, "biased", "faces-data", required=False, n=spec["n"])
     options = run_options(args)
     faces = dataset.load(data, parts=("train",))
     images = centred(faces.split(spec["split"], spec["n"]), faces, data)
     name = f"split {spec['split']}"
-    unet_training.train(spec, images, Path(args.run_dir), options, prediction=PREDICTION, name=name)
+    record = identity.record("biased", "faces-train", spec)
+    unet_training.train(
+        spec, images, Path(args.run_dir), options, prediction=PREDICTION, name=name,
+        identity=record,
+    )  # fmt: skip
