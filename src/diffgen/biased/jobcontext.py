@@ -70,7 +70,7 @@ class JobContext:
     """What a model-evaluation job loads first: spec, device, dataset, grammar, schedule.
 
     Inputs are checked to be files, and the files their spec names (identity
-    records: size, split, seed, T), before anything is computed.
+    records: size, split, seed, T, trained on this data set) before anything is computed.
     """
 
     def __init__(self, args) -> None:
@@ -78,13 +78,16 @@ class JobContext:
         model = {key: self.spec[key] for key in ("n", "split", "seed") if key in self.spec}
         if "diffusion" in self.spec:
             model["T"] = self.spec["diffusion"]["T"]
+        made = {}
         for path in getattr(args, "checkpoints", None) or [getattr(args, "checkpoint", None)]:
             if path is not None:
                 input_file(path, "checkpoint")
-                identity.expect(path, "biased", "train", required=False, **model)
+                made[path] = identity.expect(path, "biased", "train", required=False, **model)
         self.device = runtime_device(args)
         self.ds = dataset.load(args.data)
-        identity.expect(args.data, "biased", "data", required=False)
+        data = identity.expect(args.data, "biased", "data", required=False)
+        for path, found in made.items():  # trained on this very data set
+            identity.made_from(path, found, "data", args.data, data)
         self.grammar = self.ds.grammar
         self.schedule = schedule_from(self.spec)
 

@@ -35,9 +35,35 @@ MEMBER = "diffgen_identity.json"
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 
 
-def record(study: str, kind: str, spec: dict | None = None) -> dict:
-    """An identity record of the job kind ``kind`` of ``study`` run with ``spec``."""
-    return {"study": study, "kind": kind, "spec": spec or {}}
+def record(study: str, kind: str, spec: dict | None = None, inputs: dict | None = None) -> dict:
+    """An identity record of the job kind ``kind`` of ``study`` run with ``spec``;
+    ``inputs`` (name -> the record of an input, or None) says what it was made from."""
+    made = {"study": study, "kind": kind, "spec": spec or {}}
+    sources = {name: summary(found) for name, found in (inputs or {}).items() if found}
+    if sources:
+        made["inputs"] = sources
+    return made
+
+
+def summary(found: dict) -> dict:
+    """What names a file: study, kind, place and spec (not what it was made from)."""
+    return {key: found.get(key) for key in ("study", "kind", "file", "spec")}
+
+
+def made_from(
+    path: str | os.PathLike, found: dict | None, name: str, source_path, source: dict | None
+) -> None:
+    """``path`` (record ``found``) was made from the input ``source_path`` (record
+    ``source``) the job also reads: a checkpoint trained on another data set is refused.
+    Files without records, or records without that input, pass."""
+    if not found or not source:
+        return
+    recorded = found.get("inputs", {}).get(name)
+    if recorded is not None and recorded != summary(source):
+        raise InputFileError(
+            f"{path}: made from {describe(recorded)}, but {source_path} holds"
+            f" {describe(summary(source))}"
+        )
 
 
 def placed(identity: dict, path: str | os.PathLike) -> dict:

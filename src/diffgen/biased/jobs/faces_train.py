@@ -24,12 +24,12 @@ def run(args: argparse.Namespace) -> None:
     spec = args.spec
     check_checkpoints(spec["checkpoints"], spec["epochs"], "epoch")
     data = input_file(args.data, "face dataset")
-    identity.expect(data, "biased", "faces-data", required=False, n=spec["n"])
+    source = identity.expect(data, "biased", "faces-data", required=False, n=spec["n"])
     options = run_options(args)
     faces = dataset.load(data, parts=("train",))
     images = centred(faces.split(spec["split"], spec["n"]), faces, data)
     name = f"split {spec['split']}"
-    record = identity.record("biased", "faces-train", spec)
+    record = identity.record("biased", "faces-train", spec, {"data": source})
     unet_training.train(
         spec, images, Path(args.run_dir), options, prediction=PREDICTION, name=name,
         identity=record,

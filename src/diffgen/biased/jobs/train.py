@@ -39,9 +39,9 @@ def run(args: argparse.Namespace) -> None:
     check_checkpoints(spec.checkpoints, spec.epochs, "epoch")
     options = run_options(args)
     ds = dataset.load(args.data)
-    identity.expect(args.data, "biased", "data", required=False)
+    source = identity.expect(args.data, "biased", "data", required=False)
     tokens = torch.from_numpy(ds.split(spec.split, spec.n).astype("int64"))
     run_dir = Path(args.run_dir)
     outputs = {epoch: run_dir / checkpoint_name(epoch) for epoch in spec.checkpoints}
-    record = identity.record("biased", "train", args.spec)
+    record = identity.record("biased", "train", args.spec, {"data": source})
     train(spec, tokens, outputs, run_dir / TRAIN_LOG_NAME, run_dir / ".work", options, record)

@@ -31,8 +31,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> None:
     spec = args.spec
     device = runtime_device(args)
-    identity.expect(input_file(args.data, "dataset"), "repro", "data", required=False, N=spec["N"])
-    expect_source(input_file(args.source, "denoiser source"), spec)
+    data_file = input_file(args.data, "dataset")
+    source = identity.expect(data_file, "repro", "data", required=False, N=spec["N"])
+    made = expect_source(input_file(args.source, "denoiser source"), spec)
+    if spec["denoiser"] == "net":  # trained on this very data set
+        identity.made_from(args.source, made, "data", args.data, source)
     arrays, data_spec = data.load(args.data)
     held = torch.from_numpy(arrays["held"])
     if len(held) < spec["draws"]:

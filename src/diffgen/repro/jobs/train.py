@@ -29,7 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> None:
     spec = TrainSpec(**args.spec)
-    identity.expect(input_file(args.data, "dataset"), "repro", "data", required=False, N=spec.N)
+    data_file = input_file(args.data, "dataset")
+    source = identity.expect(data_file, "repro", "data", required=False, N=spec.N)
     arrays, _ = data.load(args.data)
     x = torch.from_numpy(arrays["x"])
     if len(x) != spec.N:
@@ -37,6 +38,6 @@ def run(args: argparse.Namespace) -> None:
     if list(x.shape[1:]) != spec.network["shape"]:
         raise ConfigError(f"--spec key 'network.shape': {args.data} holds {list(x.shape[1:])}")
     run_dir = Path(args.run_dir)
-    record = identity.record("repro", "train", args.spec)
+    record = identity.record("repro", "train", args.spec, {"data": source})
     train(spec, x, run_dir / CHECKPOINT_NAME, run_dir / LOG_NAME, run_dir / ".work",
           run_options(args), record)  # fmt: skip
