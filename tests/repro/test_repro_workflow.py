@@ -136,11 +136,11 @@ def _one_line(result) -> str:
 
 
 def _swap_checkpoint(results: Path) -> tuple[Path, str]:
-    runs = sorted(p for p in (results / "train" / "digits" / "N64").iterdir() if p.is_dir())
+    runs = sorted(p for p in (results / "train" / "molrg" / "N64").iterdir() if p.is_dir())
     source, victim = runs[0] / "model.pt", runs[1] / "model.pt"
     victim.unlink()
     victim.write_bytes(source.read_bytes())
-    return victim, f"train/digits/N64/{runs[0].name}/model.pt"
+    return victim, f"train/molrg/N64/{runs[0].name}/model.pt"
 
 
 def _truncate_data(results: Path) -> tuple[Path, str]:
