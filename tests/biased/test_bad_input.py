@@ -482,3 +482,80 @@ def test_a_replaced_checkpoint_comes_back_without_training(planned):
     assert "already trained" in log.read_text()
     # The staged copy keeps its time: nothing downstream is out of date.
     assert "Nothing to be done" in snakemake(planned, "fig4a", "-n").stdout
+
+
+# -- files of another run: identity records ------------------------------------------
+
+
+def _other_run(workdir: Path) -> Path:
+    runs = sorted(p for p in (workdir / RESULTS / "train" / "n64").iterdir() if p.is_dir())
+    return next(p for p in runs if p.name != Path(RUN).name)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["checkpoint", "sample bank"])
+def test_a_file_of_another_run_stops_the_run_and_keeps_every_output(planned, kind):
+    """Whole and of the right format, only its identity record tells it apart: the planned
+    run stops with one line naming the file and what it holds; nothing else changes."""
+    other = _other_run(planned)
+    if kind == "checkpoint":
+        victim = f"{RUN}/epoch{LAST}.pt"
+        source = other / f"epoch{LAST}.pt"
+        held = f"train/n64/{other.name}/epoch{LAST}.pt"
+    else:
+        victim = f"{RESULTS}/samples/n64/split0_seed0/epoch{LAST}.h5"
+        first = min(int(p.stem[5:]) for p in (planned / RUN).glob("epoch*.pt"))
+        source = planned / RESULTS / f"samples/n64/split0_seed0/epoch{first}.h5"
+        held = f"samples/n64/split0_seed0/epoch{first}.h5"
+    path = planned / victim
+    _replaced(path, source.read_bytes())
+    before = _outputs(planned)
+    line = assert_one_line(_planned(planned, "fig4a"), victim, "holds biased/", held)
+    assert "expected biased" in line
+    assert _outputs(planned) == before, "a failed run changed good outputs"
+
+
+def _tiny_loss_spec(record: dict, **changes) -> str:
+    diffusion = {"T": record["T"], "beta_start": record.get("beta_start", 1e-4),
+                 "beta_end": record.get("beta_end", 0.02)}  # fmt: skip
+    model = {key: record[key] for key in ("n", "split", "seed")}
+    return json.dumps({**LOSS_SPEC, **model, "diffusion": diffusion, **changes})
+
+
+@pytest.mark.slow
+def test_a_hand_run_job_whose_spec_disagrees_with_its_checkpoint_is_one_line(tiny_workflow, out):
+    from diffgen.core import identity
+
+    data = tiny_workflow / RESULTS / "data" / "grammar.h5"
+    checkpoint = tiny_workflow / RUN / f"epoch{LAST}.pt"
+    record = identity.read(checkpoint)["spec"]
+    wrong_seed = record["seed"] + 1
+    spec = _tiny_loss_spec(record, seed=wrong_seed)
+    result = cli("biased", "loss", "--data", data, "--checkpoints", checkpoint, "--spec", spec,
+                 "--out", out, "--device", "cpu")  # fmt: skip
+    line = assert_one_line(result, str(checkpoint), "holds biased/train", "expected biased/train")
+    assert f'"seed":{record["seed"]}' in line and f'"seed":{wrong_seed}' in line
+    assert_untouched(out)
+
+
+@pytest.mark.slow
+def test_a_checkpoint_read_with_a_data_set_of_another_seed_is_one_line(
+    tiny_workflow, tmp_path, out
+):
+    """Both files are right by themselves; the checkpoint's record says which data set it
+    was trained on, and the job reads another (same place name, another data seed)."""
+    from diffgen.core import identity
+
+    data = tiny_workflow / RESULTS / "data" / "grammar.h5"
+    spec = identity.read(data)["spec"]
+    other = tmp_path / "biased" / "data" / "grammar.h5"
+    other.parent.mkdir(parents=True)
+    changed = {**spec, "data": {**spec["data"], "seed": spec["data"]["seed"] + 1}}
+    made = cli("biased", "data", "--spec", json.dumps(changed), "--out", other)
+    assert made.returncode == 0, made.stderr
+    checkpoint = tiny_workflow / RUN / f"epoch{LAST}.pt"
+    record = identity.read(checkpoint)["spec"]
+    result = cli("biased", "loss", "--data", other, "--checkpoints", checkpoint, "--spec",
+                 _tiny_loss_spec(record), "--out", out, "--device", "cpu")  # fmt: skip
+    assert_one_line(result, str(checkpoint), "made from biased/data", str(other))
+    assert_untouched(out)

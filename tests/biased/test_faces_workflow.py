@@ -134,3 +134,75 @@ def test_tiny_faces_run_writes_every_figure_and_table_row(workflow):
     verdict = "yes" if chosen["tau_cos"] < chosen["tau_loss"] else "no"
     assert f"tau_cos < tau_loss: {verdict}" in check.stdout
     assert check.returncode == (0 if verdict == "yes" else 1)
+
+
+# After the tiny run (same module, in file order): files of another run, messages naming files.
+
+
+def _tiny_faces(workflow: Path) -> Path:
+    results = workflow / "results" / "tiny" / "biased" / "faces"
+    if not (results / "reference.json").exists():
+        pytest.skip("needs the tiny faces run of this module")
+    return results
+
+
+@pytest.mark.slow
+def test_a_sample_bank_of_another_split_stops_the_run_and_keeps_every_output(workflow):
+    import hashlib
+
+    results = _tiny_faces(workflow)
+    victim, source = results / "samples" / "split0.h5", results / "samples" / "split1.h5"
+    good = victim.read_bytes()
+    victim.unlink()
+    victim.write_bytes(source.read_bytes())
+
+    def digests():
+        files = [p for p in results.parent.rglob("*") if p.is_file() and ".work" not in p.parts]
+        return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+    before = digests()
+    try:
+        configs = ("config.yaml", "resources/presets/small.yaml", "tiny.yaml")
+        result = snakemake(workflow, *TARGETS, configs=configs, timeout=600)
+        output = result.stdout + result.stderr
+        lines = [line for line in output.splitlines() if line.startswith("diffgen:")]
+        assert result.returncode != 0 and len(lines) == 1, output[-3000:]
+        assert "samples/split0.h5: holds biased/faces-generate faces/samples/split1.h5" in lines[0]
+        assert digests() == before
+    finally:
+        victim.unlink()
+        victim.write_bytes(good)
+
+
+@pytest.mark.slow
+def test_face_pairs_of_missing_splits_name_the_banks(workflow, tmp_path):
+    results = _tiny_faces(workflow)
+    banks = [str(results / "samples" / f"split{s}.h5") for s in (0, 2)]
+    spec = {"splits": 3, "n": 16, "pair": [0, 1], "rep_k": 3}
+    command = [sys.executable, "-m", "diffgen.cli", "biased", "faces-pairs", "--data",
+               str(results / "data" / "faces.h5"), "--samples", *banks, "--spec",
+               json.dumps(spec), "--similarity", str(tmp_path / "s.csv"),
+               "--representatives", str(tmp_path / "r.h5"), "--device", "cpu"]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    lines = [line for line in result.stderr.splitlines() if line.startswith("diffgen:")]
+    assert result.returncode != 0 and len(lines) == 1, result.stderr[-2000:]
+    assert all(bank in lines[0] for bank in banks) and "splits [0, 2], expected 0..2" in lines[0]
+    assert not (tmp_path / "s.csv").exists()
+
+
+@pytest.mark.slow
+def test_an_epoch_without_representative_pairs_names_both_files(workflow, tmp_path):
+    from diffgen.biased.faces.tables import figA7
+    from diffgen.core.errors import InputFileError
+
+    results = _tiny_faces(workflow)
+    reference = tmp_path / "reference.json"
+    reference.write_text(json.dumps({"tau_cos": 3, "tau_loss": 3}))  # no checkpoint at 3
+    representatives = results / "measure" / "representatives.h5"
+    inputs = {"faces_reference": [str(reference)],
+              "faces_representatives": [str(representatives)]}  # fmt: skip
+    with pytest.raises(InputFileError) as raised:
+        figA7(inputs, {})
+    message = str(raised.value)
+    assert str(representatives) in message and str(reference) in message
+    assert "no representative pairs at epoch 3" in message

@@ -2,8 +2,10 @@
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -96,6 +98,75 @@ def _digests(root: Path) -> dict[str, str]:
         for path in sorted(root.rglob("*"))
         if path.is_file() and ".snakemake" not in path.parts
     }
+
+
+def _snakemake(root: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
+    command = [*snakemake_command(), *args, "--cores", "2", "--configfile", "config.yaml",
+               "resources/presets/small.yaml", "tiny.yaml"]  # fmt: skip
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    return subprocess.run(command, cwd=root, env=dict(os.environ, PATH=path),
+                          capture_output=True, text=True, timeout=timeout)  # fmt: skip
+
+
+def test_a_moved_checkout_reruns_nothing(tiny_results, tmp_path):
+    """A finished run copied to another folder (sources, results, Snakemake's records) is
+    up to date there: no input or param holds the checkout's absolute path."""
+    root = tiny_results.parents[2]
+    moved = tmp_path / "elsewhere" / "checkout"
+    shutil.copytree(root, moved, symlinks=True)
+    result = _snakemake(moved, *TARGETS, "-n")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Nothing to be done" in result.stdout + result.stderr, result.stdout[-3000:]
+
+
+def test_a_removed_checkpoint_comes_back_as_the_docs_say(tiny_results):
+    """docs/reliability.md: an up-to-date figure does not bring back a removed intermediate
+    (Snakemake rebuilds a missing file only for a job that must run); naming the file does,
+    byte-identical from the run's staged copy, and the figure stays up to date."""
+    root = tiny_results.parents[2]
+    run_dir = next(tiny_results.glob("train/*/P*/seed*"))
+    checkpoint = sorted(run_dir.glob("step*.pt"))[0]
+    good = checkpoint.read_bytes()
+    checkpoint.unlink()
+    planned = _snakemake(root, "rhm_fig1", "-n")
+    assert "Nothing to be done" in planned.stdout + planned.stderr, planned.stdout[-2000:]
+    assert not checkpoint.exists()
+    result = _snakemake(root, str(checkpoint.relative_to(root)))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert checkpoint.read_bytes() == good
+    after = _snakemake(root, "rhm_fig1", "-n")
+    assert "Nothing to be done" in after.stdout + after.stderr, after.stdout[-2000:]
+
+
+def test_a_killed_run_is_unlocked_and_completed_as_the_readme_says(tiny_results):
+    """README (After a killed run): SIGKILL leaves Snakemake's lock; the next call says so,
+    `snakemake --unlock` clears it and the rerun completes with the same bytes."""
+    root = tiny_results.parents[2]
+    table = next(tiny_results.glob("measure/*/P*/seed*_last.csv"))
+    good = table.read_bytes()
+    table.unlink()
+    command = [*snakemake_command(), "rhm_fig2", "--cores", "1", "--configfile", "config.yaml",
+               "resources/presets/small.yaml", "tiny.yaml"]  # fmt: skip
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    process = subprocess.Popen(command, cwd=root, env=dict(os.environ, PATH=path),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)  # fmt: skip
+    incomplete = root / ".snakemake" / "incomplete"
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and process.poll() is None:
+        if incomplete.is_dir() and any(incomplete.iterdir()):
+            break  # a job has started
+        time.sleep(0.1)
+    assert process.poll() is None, "the run ended before a job started"
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    locked = _snakemake(root, "rhm_fig2")
+    assert locked.returncode != 0
+    assert "cannot be locked" in locked.stdout + locked.stderr, locked.stderr[-2000:]
+    assert _snakemake(root, "--unlock", "rhm_fig2").returncode == 0
+    rerun = _snakemake(root, "rhm_fig2", "--rerun-incomplete")
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    assert table.read_bytes() == good
 
 
 def test_a_checkpoint_from_another_place_stops_the_run_before_anything_is_lost(tiny_results):

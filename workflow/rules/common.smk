@@ -2,6 +2,7 @@
 resources, and the Study object each study registers itself with."""
 
 import inspect
+import os
 import sys
 from pathlib import Path
 
@@ -35,7 +36,11 @@ except DiffgenError as err:
     fail(err)
 
 R = config["results"]
-STYLE = str(Path(workflow.basedir) / "resources" / "style" / "diffgen.mplstyle")
+# Relative to the working directory: an input's path is part of what Snakemake compares,
+# so an absolute one would rerun every plot of a moved or copied checkout.
+STYLE = os.path.relpath(
+    Path(workflow.basedir) / "resources" / "style" / "diffgen.mplstyle", Path.cwd()
+)
 
 # How jobs run (never part of a result, so not params): read by the diffgen CLI.
 # PYTHONPATH makes every job run this checkout's library, whatever is installed.

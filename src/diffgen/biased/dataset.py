@@ -76,7 +76,9 @@ def generate(
     return GrammarDataset(grammar, train, train_roots, test, test_roots)
 
 
-def save(dataset: GrammarDataset, path: str | Path, provenance: dict) -> None:
+def save(
+    dataset: GrammarDataset, path: str | Path, provenance: dict, identity: dict | None = None
+) -> None:
     """Write the dataset atomically; equal inputs give byte-identical files."""
     g = dataset.grammar
     attrs = {"format_version": FORMAT_VERSION, "q": g.q, "l": g.l, "q_eff": g.q_eff,
@@ -89,7 +91,7 @@ def save(dataset: GrammarDataset, path: str | Path, provenance: dict) -> None:
         "test/sequences": dataset.test_sequences.astype(np.int8),
         "test/roots": dataset.test_roots.astype(np.int8),
     }
-    hdf5.write(path, KIND, arrays, provenance, attrs)
+    hdf5.write(path, KIND, arrays, provenance, attrs, identity)
 
 
 def load(path: str | Path, with_pools: bool = True) -> GrammarDataset:

@@ -14,6 +14,7 @@ from diffgen.biased import dataset
 from diffgen.biased.denoisers import ModelDenoiser
 from diffgen.biased.evaluation import fixed_noisy_batch
 from diffgen.biased.models import checkpoint_denoiser, model_denoiser, schedule_from
+from diffgen.core import identity
 from diffgen.core.checks import schedule_rule
 from diffgen.core.denoisers import Denoiser
 from diffgen.core.device import runtime_device
@@ -71,16 +72,25 @@ def train_and_test(ds, spec: dict, count: int) -> dict:
 class JobContext:
     """What a model-evaluation job loads first: spec, device, dataset, grammar, schedule.
 
-    Inputs are checked to be files before anything is computed.
+    Inputs are checked to be files, and the files their spec names (identity
+    records: size, split, seed, T, trained on this data set) before anything is computed.
     """
 
     def __init__(self, args) -> None:
         self.spec = args.spec
+        model = {key: self.spec[key] for key in ("n", "split", "seed") if key in self.spec}
+        if "diffusion" in self.spec:
+            model["T"] = self.spec["diffusion"]["T"]
+        made = {}
         for path in getattr(args, "checkpoints", None) or [getattr(args, "checkpoint", None)]:
             if path is not None:
                 input_file(path, "checkpoint")
+                made[path] = identity.expect(path, "biased", "train", required=False, **model)
         self.device = runtime_device(args)
         self.ds = dataset.load(args.data)
+        data = identity.expect(args.data, "biased", "data", required=False)
+        for path, found in made.items():  # trained on this very data set
+            identity.made_from(path, found, "data", args.data, data)
         self.grammar = self.ds.grammar
         self.schedule = schedule_from(self.spec)
 

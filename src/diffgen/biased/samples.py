@@ -10,8 +10,11 @@ from diffgen.core import hdf5
 from diffgen.core.errors import InputFileError
 
 
-def save_initial_noise(path: str | Path, x_T: np.ndarray, provenance: dict) -> None:
-    hdf5.write(path, "initial_noise", {"x_T": x_T.astype(np.float32)}, provenance)
+def save_initial_noise(
+    path: str | Path, x_T: np.ndarray, provenance: dict, identity: dict | None = None
+) -> None:
+    arrays = {"x_T": x_T.astype(np.float32)}
+    hdf5.write(path, "initial_noise", arrays, provenance, identity=identity)
 
 
 def load_initial_noise(path: str | Path, rows: int | None = None) -> np.ndarray:
@@ -23,8 +26,10 @@ def load_initial_noise(path: str | Path, rows: int | None = None) -> np.ndarray:
         return f.array("x_T", slice(0, rows))
 
 
-def save_samples(path: str | Path, tokens: np.ndarray, provenance: dict) -> None:
-    hdf5.write(path, "samples", {"tokens": tokens.astype(np.int8)}, provenance)
+def save_samples(
+    path: str | Path, tokens: np.ndarray, provenance: dict, identity: dict | None = None
+) -> None:
+    hdf5.write(path, "samples", {"tokens": tokens.astype(np.int8)}, provenance, identity=identity)
 
 
 def load_samples(path: str | Path) -> tuple[np.ndarray, dict]:

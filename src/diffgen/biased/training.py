@@ -120,6 +120,7 @@ def train(
     log_path: Path,
     work_dir: Path,
     options: RunOptions,
+    identity: dict | None = None,
 ) -> TransformerTrainer:
     """Train one run to ``spec.epochs``; its identity includes the digest of its data."""
     missing = sorted(set(checkpoint_paths) - set(spec.checkpoints))
@@ -132,4 +133,4 @@ def train(
         f"batch {spec.batch_size}"
     )
     run = {"spec": spec.to_dict(), "data": array_digest(train_tokens)}
-    return training.train(trainer, run, checkpoint_paths, log_path, work_dir, options)
+    return training.train(trainer, run, checkpoint_paths, log_path, work_dir, options, identity)

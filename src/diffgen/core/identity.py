@@ -35,9 +35,35 @@ MEMBER = "diffgen_identity.json"
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 
 
-def record(study: str, kind: str, spec: dict | None = None) -> dict:
-    """An identity record of the job kind ``kind`` of ``study`` run with ``spec``."""
-    return {"study": study, "kind": kind, "spec": spec or {}}
+def record(study: str, kind: str, spec: dict | None = None, inputs: dict | None = None) -> dict:
+    """An identity record of the job kind ``kind`` of ``study`` run with ``spec``;
+    ``inputs`` (name -> the record of an input, or None) says what it was made from."""
+    made = {"study": study, "kind": kind, "spec": spec or {}}
+    sources = {name: summary(found) for name, found in (inputs or {}).items() if found}
+    if sources:
+        made["inputs"] = sources
+    return made
+
+
+def summary(found: dict) -> dict:
+    """What names a file: study, kind, place and spec (not what it was made from)."""
+    return {key: found.get(key) for key in ("study", "kind", "file", "spec")}
+
+
+def made_from(
+    path: str | os.PathLike, found: dict | None, name: str, source_path, source: dict | None
+) -> None:
+    """``path`` (record ``found``) was made from the input ``source_path`` (record
+    ``source``) the job also reads: a checkpoint trained on another data set is refused.
+    Files without records, or records without that input, pass."""
+    if not found or not source:
+        return
+    recorded = found.get("inputs", {}).get(name)
+    if recorded is not None and recorded != summary(source):
+        raise InputFileError(
+            f"{path}: made from {describe(recorded)}, but {source_path} holds"
+            f" {describe(summary(source))}"
+        )
 
 
 def placed(identity: dict, path: str | os.PathLike) -> dict:
@@ -132,16 +158,27 @@ def _lookup(spec: dict, dotted: str):
 _MISSING = object()
 
 
-def expect(path: str | os.PathLike, study: str, kind: str, **fields) -> dict:
+def expect(
+    path: str | os.PathLike, study: str, kind: str, required: bool = True, **fields
+) -> dict | None:
     """In a job: the file was written by ``study``'s ``kind`` with these spec fields.
 
     Field names may be dotted (``run__seed`` for ``run.seed``). Returns the record;
     raises one line naming the file, what it holds and what the job expected.
+    ``required=False`` takes a file without a record (None: written before records
+    or by hand; its format checks still apply); one with a record must match.
     """
     wanted = {name.replace("__", "."): value for name, value in fields.items()}
-    found = read(path)
     expected = {"study": study, "kind": kind, "fields": wanted}
+    try:
+        found = read(path)
+    except InputFileError:
+        if required:
+            raise
+        found = None  # a damaged file: the reader's own format check names it
     if found is None:
+        if not required:
+            return None
         raise InputFileError(f"{path}: no identity record, expected {describe(expected)}")
     spec = found.get("spec", {})
     differs = [name for name, value in wanted.items() if _lookup(spec, name) != value]

@@ -85,10 +85,12 @@ def require_pool(splits: int, size: int, n_test: int, pool: int, key: str) -> No
         )
 
 
-def save(dataset: ImageDataset, path: str | Path, provenance: dict) -> None:
+def save(
+    dataset: ImageDataset, path: str | Path, provenance: dict, identity: dict | None = None
+) -> None:
     """Write atomically; equal inputs give byte-identical files."""
     arrays = {f"{part}/images": getattr(dataset, part) for part in PARTS}
-    hdf5.write(path, KIND, arrays, provenance, dataset.attrs)
+    hdf5.write(path, KIND, arrays, provenance, dataset.attrs, identity)
 
 
 def load(path: str | Path, parts: tuple[str, ...] = PARTS) -> ImageDataset:

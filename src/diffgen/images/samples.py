@@ -29,10 +29,11 @@ def save_bank(
     epochs: list[int],
     provenance: dict,
     attrs: dict[str, int] | None = None,
+    identity: dict | None = None,
 ) -> None:
     """Write ``samples`` (G, N, C, H, W) of the checkpoints at ``epochs`` atomically."""
     arrays = {"samples": samples.astype(np.float32), "epochs": np.asarray(epochs, dtype=np.int64)}
-    hdf5.write(path, KIND, arrays, provenance, attrs or {})
+    hdf5.write(path, KIND, arrays, provenance, attrs or {}, identity)
 
 
 def load_bank(

@@ -89,10 +89,12 @@ def train(
     *,
     prediction: str,
     name: str,
+    identity: dict | None = None,
 ) -> UNetTrainer:
     """Train to ``spec['epochs']`` in ``run_dir``; the run's identity includes its images' digest.
 
-    ``name`` says which run this is in the log (``split 3``).
+    ``name`` says which run this is in the log (``split 3``); ``identity`` goes into
+    every checkpoint (:mod:`diffgen.core.identity`).
     """
     check_checkpoints(spec["checkpoints"], spec["epochs"], "epoch")
     trainer = UNetTrainer(spec, images, options, prediction=prediction, name=name)
@@ -103,4 +105,5 @@ def train(
     )
     run = {"spec": spec, "data": array_digest(images)}
     outputs, log_path = run_outputs(run_dir, spec["checkpoints"])
-    return training.train(trainer, run, outputs, log_path, run_dir / ".work", options)
+    work = run_dir / ".work"
+    return training.train(trainer, run, outputs, log_path, work, options, identity)

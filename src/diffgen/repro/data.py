@@ -90,8 +90,8 @@ def build(spec: dict) -> dict[str, np.ndarray]:
     return {"x": rows[:N], "held": rows[N:]}
 
 
-def write(path: str | Path, spec: dict) -> None:
-    hdf5.write(path, KIND, build(spec), {"spec": spec})
+def write(path: str | Path, spec: dict, identity: dict | None = None) -> None:
+    hdf5.write(path, KIND, build(spec), {"spec": spec}, identity=identity)
 
 
 def load(path: str | Path) -> tuple[dict[str, np.ndarray], dict]:

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import torch
 
+from diffgen.core import identity
 from diffgen.core.errors import InputFileError
 from diffgen.repro import data, networks
 from diffgen.repro.optimal import Empirical, MoLRGOptimal
+
+
+def expect_source(path, spec: dict) -> dict | None:
+    """A denoiser's source is the one its spec names: the checkpoint of a net trained on
+    ``N`` rows, or a training set of ``N`` rows (D_N, D*). Returns its record."""
+    if spec["denoiser"] == "net":
+        return identity.expect(path, "repro", "train", required=False, N=spec["N"])
+    return identity.expect(path, "repro", "data", required=False, N=spec["N"])
 
 
 def load_denoiser(kind: str, path, device="cpu"):

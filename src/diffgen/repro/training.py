@@ -115,8 +115,8 @@ class ReproTrainer(training.Trainer):
 
 
 def train(spec: TrainSpec, x: torch.Tensor, out: Path, log_path: Path, work: Path,
-          options: RunOptions) -> ReproTrainer:  # fmt: skip
+          options: RunOptions, identity: dict | None = None) -> ReproTrainer:  # fmt: skip
     """Train to the last step; the checkpoint is written at the end only."""
     trainer = ReproTrainer(spec, x, options)
     run = {"spec": spec.to_dict(), "data": array_digest(x)}
-    return training.train(trainer, run, {spec.steps: out}, log_path, work, options)
+    return training.train(trainer, run, {spec.steps: out}, log_path, work, options, identity)

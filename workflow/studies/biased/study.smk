@@ -14,6 +14,7 @@ biased = Study(
     check=biased_check,
     figures=BIASED_FIGURES,
     bare_targets=True,
+    identity=True,
 )
 BIASED_PLAN = BiasedPlan(biased.config)
 

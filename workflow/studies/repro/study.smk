@@ -13,6 +13,7 @@ repro = Study(
     "Study 3: reproducibility and memorization",
     check=repro_check,
     figures=REPRO_FIGURES,
+    identity=True,
 )
 REPRO_PLAN = repro_plan_module.Plan(repro.config)
 

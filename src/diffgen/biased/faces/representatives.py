@@ -17,11 +17,13 @@ ARRAYS = ("epochs", "index", "similarity", "a", "b", "nn_a", "nn_b", "nn_a_index
           "nn_b_index", "nn_a_similarity", "nn_b_similarity")  # fmt: skip
 
 
-def save_representatives(path: str | Path, arrays: dict, pair: list[int], provenance: dict) -> None:
+def save_representatives(
+    path: str | Path, arrays: dict, pair: list[int], provenance: dict, identity: dict | None = None
+) -> None:
     missing = [name for name in ARRAYS if name not in arrays]
     if missing:
         raise ValueError(f"representative pairs lack {missing}")
-    hdf5.write(path, KIND, arrays, provenance, {"pair": pair})
+    hdf5.write(path, KIND, arrays, provenance, {"pair": pair}, identity)
 
 
 def load_representatives(path: str | Path) -> dict:

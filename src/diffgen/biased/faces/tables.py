@@ -37,6 +37,12 @@ def _one(inputs: dict, kind: str) -> str:
     return paths[0]
 
 
+def _files(inputs: dict) -> str:
+    """The representatives file and the reference file whose epochs it must hold."""
+    representatives = _one(inputs, "faces_representatives")
+    return f"{representatives} (epochs from {_one(inputs, 'faces_reference')})"
+
+
 def read_reference(path: str) -> dict:
     """τ_cos and τ_loss from the reference rule's JSON (one line naming a bad file)."""
     try:
@@ -49,12 +55,18 @@ def read_reference(path: str) -> dict:
         raise InputFileError(f"{path}: not a reference-epochs file ({err})") from None
 
 
-def image_rows(reps: dict, panels: dict[str, int], pairs: int | None = None) -> pd.DataFrame:
-    """Rows of the representative pairs at each panel's epoch (the first ``pairs`` of each)."""
+def image_rows(
+    reps: dict, panels: dict[str, int], files: str, pairs: int | None = None
+) -> pd.DataFrame:
+    """Rows of the representative pairs at each panel's epoch (the first ``pairs`` of each);
+    ``files`` names the representatives (and reference) files in an error."""
     rows = []
     for panel, epoch in panels.items():
         if epoch not in reps["epochs"]:
-            raise InputFileError(f"no representative pairs at epoch {epoch} ({panel})")
+            raise InputFileError(
+                f"{files}: no representative pairs at epoch {epoch} ({panel}),"
+                f" the file holds epochs {list(reps['epochs'])}"
+            )
         g = reps["epochs"].index(epoch)
         count = reps["index"].shape[1] if pairs is None else min(pairs, reps["index"].shape[1])
         for rank in range(count):
@@ -93,7 +105,7 @@ def fig1a(inputs: dict, options: dict) -> pd.DataFrame:
         _curve(loss_curve(loss, "test_loss", epochs), "test_loss"),
         _curve(loss_curve(loss, "train_loss", epochs), "train_loss"),
         pd.DataFrame(marks),
-        image_rows(reps, chosen, FIG1A_PAIRS),
+        image_rows(reps, chosen, _files(inputs), FIG1A_PAIRS),
     ]
     return pd.concat(parts, ignore_index=True)
 
@@ -103,7 +115,7 @@ def figA7(inputs: dict, options: dict) -> pd.DataFrame:
     chosen = read_reference(_one(inputs, "faces_reference"))
     reps = load_representatives(_one(inputs, "faces_representatives"))
     panels = {**chosen, "last": reps["epochs"][-1]}
-    return image_rows(reps, panels)
+    return image_rows(reps, panels, _files(inputs))
 
 
 def fig2(inputs: dict, options: dict) -> pd.DataFrame:

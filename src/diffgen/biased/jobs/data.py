@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from diffgen.biased import dataset
+from diffgen.core import identity
 from diffgen.core.checks import spec_key
 from diffgen.core.jobs import add_spec
 from diffgen.core.progress import log
@@ -40,5 +41,5 @@ def run(args: argparse.Namespace) -> None:
             grammar["q"], grammar["l"], grammar["sigma"], grammar["q_eff"], grammar["seed"],
             data["n_sequences"], data["n_test"], data["seed"],
         )  # fmt: skip
-    dataset.save(ds, args.out, provenance)
+    dataset.save(ds, args.out, provenance, identity.record("biased", "data", args.spec))
     log(f"wrote {args.out}")

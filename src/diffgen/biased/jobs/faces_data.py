@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from diffgen.biased.faces.data import build
+from diffgen.core import identity
 from diffgen.core.jobs import add_spec
 from diffgen.core.progress import log
 from diffgen.core.seeding import array_digest, config_hash
@@ -34,5 +35,5 @@ def run(args: argparse.Namespace) -> None:
         "digest": array_digest(images.train, images.test),
         **extras,
     }
-    dataset.save(images, args.out, provenance)
+    dataset.save(images, args.out, provenance, identity.record("biased", "faces-data", args.spec))
     log(f"wrote {args.out}: mean pixel {images.attrs['mean']:.4f}")

@@ -6,6 +6,7 @@ import argparse
 
 import numpy as np
 
+from diffgen.core import identity
 from diffgen.core.device import runtime_device
 from diffgen.core.errors import InputFileError
 from diffgen.core.jobs import add_runtime, add_spec, input_file
@@ -33,6 +34,10 @@ def run(args: argparse.Namespace) -> None:
     spec = args.spec
     for path in args.checkpoints:
         input_file(path, "checkpoint")
+        identity.expect(
+            path, "biased", "faces-train", required=False, split=spec["split"],
+            diffusion__T=spec["diffusion"]["T"],
+        )  # fmt: skip
     device = runtime_device(args)
     ddpm = ddpm_from(spec)
     epochs = [checkpoint_epoch(path) for path in args.checkpoints]
@@ -44,4 +49,5 @@ def run(args: argparse.Namespace) -> None:
     banks = sample(models, x_T, ddpm, spec["seed"], spec["batch_size"], device, label)
     provenance = {"spec": spec, "checkpoints": args.checkpoints}
     samples = np.stack([b.numpy() for b in banks])
-    save_bank(args.out, samples, epochs, provenance, {"split": spec["split"]})
+    record = identity.record("biased", "faces-generate", spec)
+    save_bank(args.out, samples, epochs, provenance, {"split": spec["split"]}, record)

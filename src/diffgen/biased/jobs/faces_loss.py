@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from diffgen.biased.faces.centring import centred
+from diffgen.core import identity
 from diffgen.core.device import runtime_device
 from diffgen.core.jobs import add_runtime, add_spec, input_file, write_table
 from diffgen.core.progress import log
@@ -30,9 +31,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> None:
     spec = args.spec
+    made = {}
     for path in args.checkpoints:
         input_file(path, "checkpoint")
+        made[path] = identity.expect(
+            path, "biased", "faces-train", required=False, split=spec["split"], n=spec["n"],
+            diffusion__T=spec["diffusion"]["T"],
+        )  # fmt: skip
     data = input_file(args.data, "face dataset")
+    source = identity.expect(data, "biased", "faces-data", required=False, n=spec["n"])
+    for path, found in made.items():  # trained on this very data set
+        identity.made_from(path, found, "data", data, source)
     device = runtime_device(args)
     faces = dataset.load(data)
     count = spec["images"]

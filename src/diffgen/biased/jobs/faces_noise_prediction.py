@@ -6,6 +6,7 @@ import argparse
 
 from diffgen.biased.faces.centring import centred
 from diffgen.biased.faces.noise_prediction import compare
+from diffgen.core import identity
 from diffgen.core.checks import steps_rule
 from diffgen.core.device import runtime_device
 from diffgen.core.errors import InputFileError
@@ -39,11 +40,16 @@ def run(args: argparse.Namespace) -> None:
         raise InputFileError(
             f"{len(args.checkpoints)} checkpoints given for {spec['splits']} models"
         )
-    for path in args.checkpoints:
+    for split, path in enumerate(args.checkpoints):
         input_file(path, "checkpoint")
+        identity.expect(
+            path, "biased", "faces-train", required=False, split=split, n=spec["n"],
+            diffusion__T=spec["diffusion"]["T"], position=spec["epoch"],
+        )  # fmt: skip
         if checkpoint_epoch(path) != spec["epoch"]:
             raise InputFileError(f"{path}: not a checkpoint of epoch {spec['epoch']}")
     data = input_file(args.data, "face dataset")
+    identity.expect(data, "biased", "faces-data", required=False, n=spec["n"])
     device = runtime_device(args)
     faces = dataset.load(data)
     ddpm = ddpm_from(spec)

@@ -11,6 +11,7 @@ import torch
 from diffgen.biased.faces.centring import display
 from diffgen.biased.faces.generation import pair_rows, representatives
 from diffgen.biased.faces.representatives import save_representatives
+from diffgen.core import identity
 from diffgen.core.device import full_precision_matmuls, runtime_device
 from diffgen.core.errors import InputFileError
 from diffgen.core.jobs import add_runtime, add_spec, input_file, write_table
@@ -34,13 +35,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _banks(paths: list[str], splits: int) -> tuple[dict[int, np.ndarray], list[int]]:
     banks, epochs = {}, None
     for path in paths:
-        samples, bank_epochs, attrs = load_bank(input_file(path, "sample bank"), ("split",))
+        input_file(path, "sample bank")
+        identity.expect(path, "biased", "faces-generate", required=False)
+        samples, bank_epochs, attrs = load_bank(path, ("split",))
         split = attrs["split"]
         if epochs is not None and bank_epochs != epochs:
             raise InputFileError(f"{path}: epochs {bank_epochs} differ from the other banks'")
         epochs, banks[split] = bank_epochs, samples
     if sorted(banks) != list(range(splits)):
-        raise InputFileError(f"sample banks of splits {sorted(banks)}, expected 0..{splits - 1}")
+        raise InputFileError(
+            f"{', '.join(paths)}: sample banks of splits {sorted(banks)}, expected 0..{splits - 1}"
+        )
     return banks, epochs
 
 
@@ -49,6 +54,7 @@ def run(args: argparse.Namespace) -> None:
     device = runtime_device(args)
     full_precision_matmuls(device)
     data = input_file(args.data, "face dataset")
+    identity.expect(data, "biased", "faces-data", required=False, n=spec["n"])
     faces = dataset.load(data, parts=("train",))
     mean = float(dataset.read_attr(faces, "mean", data))
     banks, epochs = _banks(args.samples, spec["splits"])
@@ -72,4 +78,5 @@ def run(args: argparse.Namespace) -> None:
         log(f"epoch {epoch}: pair ({a}, {b}) similarity {float(rep['similarity'].mean()):.4f}")
     arrays = {key: np.stack(values) for key, values in found.items()}
     arrays["epochs"] = np.asarray(epochs, dtype=np.int64)
-    save_representatives(args.representatives, arrays, [a, b], {"spec": spec, "mean": mean})
+    record = identity.record("biased", "faces-pairs", spec)
+    save_representatives(args.representatives, arrays, [a, b], {"spec": spec, "mean": mean}, record)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 
 from diffgen.biased.samples import save_initial_noise
+from diffgen.core import identity
 from diffgen.core.jobs import add_spec
 from diffgen.core.seeding import initial_noise
 from diffgen.core.specs import Count, Index, Spec
@@ -24,4 +25,5 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> None:
     spec = args.spec
     x_T = initial_noise(spec["seed"], spec["rows"], (spec["length"], spec["q"]))
-    save_initial_noise(args.out, x_T.numpy(), {"spec": spec})
+    record = identity.record("biased", "initial-noise", spec)
+    save_initial_noise(args.out, x_T.numpy(), {"spec": spec}, record)

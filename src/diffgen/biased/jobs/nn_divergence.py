@@ -8,9 +8,10 @@ from diffgen.biased import dataset
 from diffgen.biased.jobcontext import MODEL, model_columns
 from diffgen.biased.jobcontext import add_arguments as add_job_arguments
 from diffgen.biased.samples import load_samples
+from diffgen.core import identity
 from diffgen.core.device import runtime_device
 from diffgen.core.errors import InputFileError
-from diffgen.core.jobs import write_table
+from diffgen.core.jobs import input_file, write_table
 from diffgen.core.metrics.divergence import distance_histogram, histogram_kl
 from diffgen.core.metrics.nearest import hamming_nearest
 from diffgen.core.progress import log
@@ -28,12 +29,16 @@ def run(args: argparse.Namespace) -> None:
     spec = args.spec
     device = runtime_device(args)
     ds = dataset.load(args.data)
+    identity.expect(args.data, "biased", "data", required=False)
     q, length = ds.grammar.q, ds.grammar.length
     train = ds.split(spec["split"], spec["n"])
     test_dist = hamming_nearest(ds.test_set(spec["n_samples"]), train, q, device)
     test_hist = distance_histogram(test_dist, length)
     rows = []
     for path in args.samples:
+        model = {f"model__{key}": spec[key] for key in ("n", "split", "seed")}
+        input_file(path, "sample bank")
+        identity.expect(path, "biased", "sample", required=False, **model)
         tokens, provenance = load_samples(path)
         if tokens.shape[1] != length or tokens.min() < 0 or tokens.max() >= q:
             raise InputFileError(f"{path}: sample bank does not hold sequences of this grammar")

@@ -11,6 +11,7 @@ from diffgen.biased.jobcontext import DIFFUSION, MODEL, SCHEDULE
 from diffgen.biased.models import model_denoiser, schedule_from
 from diffgen.biased.sampler import MODES, reverse_sample
 from diffgen.biased.samples import load_initial_noise, save_samples
+from diffgen.core import identity
 from diffgen.core.device import runtime_device
 from diffgen.core.jobs import add_runtime, add_spec, input_file
 from diffgen.core.specs import Choice, Count, Index, Spec
@@ -35,6 +36,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> None:
     spec = args.spec
     input_file(args.checkpoint, "checkpoint")
+    identity.expect(
+        args.checkpoint, "biased", "train", required=False, **spec["model"],
+        T=spec["diffusion"]["T"], position=spec["epoch"],
+    )  # fmt: skip
+    identity.expect(args.initial_noise, "biased", "initial-noise", required=False)
     device = runtime_device(args)
     x_T = torch.from_numpy(load_initial_noise(args.initial_noise, spec["n_samples"]))
     schedule = schedule_from(spec)
@@ -45,4 +51,5 @@ def run(args: argparse.Namespace) -> None:
         batch_size=spec["batch_size"], device=device, label=f"sampling epoch {epoch}",
     )  # fmt: skip
     provenance = {"checkpoint": args.checkpoint, "epoch": epoch, "spec": spec}
-    save_samples(args.out, result.tokens.numpy(), provenance)
+    record = identity.record("biased", "sample", spec)
+    save_samples(args.out, result.tokens.numpy(), provenance, record)

@@ -10,6 +10,7 @@ import torch
 from diffgen.biased import dataset
 from diffgen.biased.checkpoints import TRAIN_LOG_NAME, checkpoint_name
 from diffgen.biased.training import TrainSpec, train
+from diffgen.core import identity
 from diffgen.core.checks import checkpoints_rule, schedule_rule
 from diffgen.core.jobs import add_spec, add_training, run_options
 from diffgen.core.specs import Count, Index, Positive, Range, Spec
@@ -39,7 +40,9 @@ def run(args: argparse.Namespace) -> None:
     spec = TrainSpec(**args.spec)
     options = run_options(args)
     ds = dataset.load(args.data)
+    source = identity.expect(args.data, "biased", "data", required=False)
     tokens = torch.from_numpy(ds.split(spec.split, spec.n).astype("int64"))
     run_dir = Path(args.run_dir)
     outputs = {epoch: run_dir / checkpoint_name(epoch) for epoch in spec.checkpoints}
-    train(spec, tokens, outputs, run_dir / TRAIN_LOG_NAME, run_dir / ".work", options)
+    record = identity.record("biased", "train", args.spec, {"data": source})
+    train(spec, tokens, outputs, run_dir / TRAIN_LOG_NAME, run_dir / ".work", options, record)

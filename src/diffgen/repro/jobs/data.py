@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from diffgen.core import identity
 from diffgen.core.errors import ConfigError
 from diffgen.core.jobs import add_spec
 from diffgen.core.specs import Count, Index, Spec
@@ -23,4 +24,4 @@ def run(args: argparse.Namespace) -> None:
     spec = args.spec
     if spec["dataset"] == "images" and not spec["images_path"]:
         raise ConfigError("--spec key 'images_path': the images dataset needs a folder or zip")
-    data.write(args.out, spec)
+    data.write(args.out, spec, identity.record("repro", "data", spec))

@@ -6,12 +6,13 @@ import argparse
 
 import torch
 
+from diffgen.core import identity
 from diffgen.core.device import runtime_device
 from diffgen.core.errors import ConfigError
 from diffgen.core.jobs import add_runtime, add_spec, input_file, write_table
 from diffgen.core.specs import Choice, Count, Index, Positive, Range, Spec
 from diffgen.repro import data
-from diffgen.repro.loading import load_denoiser
+from diffgen.repro.loading import expect_source, load_denoiser
 from diffgen.repro.measures import jacobian_ranks
 
 SPEC = Spec({"denoiser": Choice("net", "dn", "dstar"), "model": str, "N": Count,
@@ -30,7 +31,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> None:
     spec = args.spec
     device = runtime_device(args)
-    arrays, data_spec = data.load(input_file(args.data, "dataset"))
+    data_file = input_file(args.data, "dataset")
+    source = identity.expect(data_file, "repro", "data", required=False, N=spec["N"])
+    made = expect_source(input_file(args.source, "denoiser source"), spec)
+    if spec["denoiser"] == "net":  # trained on this very data set
+        identity.made_from(args.source, made, "data", args.data, source)
+    arrays, data_spec = data.load(args.data)
     held = torch.from_numpy(arrays["held"])
     if len(held) < spec["draws"]:
         raise ConfigError(f"--spec key 'draws': {args.data} holds {len(held)} held-out rows")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from diffgen.core import hdf5
+from diffgen.core import hdf5, identity
 from diffgen.core.jobs import add_spec
 from diffgen.core.specs import Count, Index, Spec
 from diffgen.images.edm.sampler import per_seed_latents
@@ -22,4 +22,5 @@ def run(args: argparse.Namespace) -> None:
     spec = args.spec
     seeds = range(spec["first_seed"], spec["first_seed"] + spec["count"])
     z = per_seed_latents(seeds, tuple(spec["shape"])).numpy()
-    hdf5.write(args.out, KIND, {"z": z}, {"spec": spec})
+    record = identity.record("repro", "latents", spec)
+    hdf5.write(args.out, KIND, {"z": z}, {"spec": spec}, identity=record)

@@ -6,13 +6,13 @@ import argparse
 
 import torch
 
-from diffgen.core import hdf5
+from diffgen.core import hdf5, identity
 from diffgen.core.device import runtime_device
 from diffgen.core.jobs import add_runtime, add_spec, input_file
 from diffgen.core.specs import Choice, Count, Spec
 from diffgen.images.edm.sampler import SamplerSettings, sample
 from diffgen.repro.jobspecs import SAMPLER
-from diffgen.repro.loading import load_denoiser
+from diffgen.repro.loading import expect_source, load_denoiser
 
 SPEC = Spec({"denoiser": Choice("net", "dn", "dstar"), "sampler": SAMPLER, "batch_size": Count,
              "model": str, "N": Count})  # fmt: skip
@@ -31,9 +31,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> None:
     spec = args.spec
     device = runtime_device(args)
-    arrays, _ = hdf5.read(input_file(args.latents, "latents"), "repro_latents", ["z"])
+    identity.expect(input_file(args.latents, "latents"), "repro", "latents", required=False)
+    arrays, _ = hdf5.read(args.latents, "repro_latents", ["z"])
+    expect_source(args.source, spec)
     denoiser = load_denoiser(spec["denoiser"], input_file(args.source, "denoiser source"), device)
     settings = SamplerSettings(**spec["sampler"])
     z = torch.from_numpy(arrays["z"])
     x = sample(denoiser, z, settings, batch_size=spec["batch_size"], device=device)
-    hdf5.write(args.out, KIND, {"x": x.to(torch.float32).numpy()}, {"spec": spec})
+    record = identity.record("repro", "sample", spec)
+    hdf5.write(args.out, KIND, {"x": x.to(torch.float32).numpy()}, {"spec": spec}, identity=record)

@@ -7,6 +7,7 @@ import itertools
 
 import torch
 
+from diffgen.core import identity
 from diffgen.core.device import runtime_device
 from diffgen.core.errors import ConfigError
 from diffgen.core.jobs import add_runtime, add_spec, input_file, write_table
@@ -34,7 +35,11 @@ def run(args: argparse.Namespace) -> None:
     if len(spec["models"]) != len(args.samples):
         raise ConfigError("--samples must name one bank per --spec 'models' entry")
     device = runtime_device(args)
-    arrays, data_spec = data.load(input_file(args.data, "dataset"))
+    identity.expect(input_file(args.data, "dataset"), "repro", "data", required=False, N=spec["N"])
+    for model, path in zip(spec["models"], args.samples, strict=True):
+        fields = {"model": model, "N": spec["N"]}
+        identity.expect(input_file(path, "samples"), "repro", "sample", required=False, **fields)
+    arrays, data_spec = data.load(args.data)
     train = torch.from_numpy(arrays["x"])
     pairs = zip(spec["models"], args.samples, strict=True)
     banks = {m: read_samples(input_file(path, "samples")) for m, path in pairs}

@@ -6,6 +6,7 @@ import argparse
 
 import torch
 
+from diffgen.core import identity
 from diffgen.core.jobs import add_spec, input_file, write_table
 from diffgen.core.specs import Count, Index, Range, Spec
 from diffgen.repro import data
@@ -22,7 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> None:
     spec = args.spec
-    arrays, data_spec = data.load(input_file(args.data, "dataset"))
+    identity.expect(input_file(args.data, "dataset"), "repro", "data", required=False)
+    arrays, data_spec = data.load(args.data)
     x = torch.from_numpy(arrays["x"])
     tau = calibrate_threshold(x, spec["pairs"], spec["quantile"], spec["seed"])
     row = {"dataset": data_spec["dataset"], "N": len(x), "tau": tau, **spec}

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import torch
 
+from diffgen.core import identity
 from diffgen.core.errors import ConfigError
 from diffgen.core.jobs import add_spec, add_training, input_file, run_options
 from diffgen.core.specs import Count, Index, Range, Spec
@@ -28,12 +29,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> None:
     spec = TrainSpec(**args.spec)
-    arrays, _ = data.load(input_file(args.data, "dataset"))
+    data_file = input_file(args.data, "dataset")
+    source = identity.expect(data_file, "repro", "data", required=False, N=spec.N)
+    arrays, _ = data.load(args.data)
     x = torch.from_numpy(arrays["x"])
     if len(x) != spec.N:
         raise ConfigError(f"--spec key 'N': {spec.N}, but {args.data} holds {len(x)} rows")
     if list(x.shape[1:]) != spec.network["shape"]:
         raise ConfigError(f"--spec key 'network.shape': {args.data} holds {list(x.shape[1:])}")
     run_dir = Path(args.run_dir)
+    record = identity.record("repro", "train", args.spec, {"data": source})
     train(spec, x, run_dir / CHECKPOINT_NAME, run_dir / LOG_NAME, run_dir / ".work",
-          run_options(args))  # fmt: skip
+          run_options(args), record)  # fmt: skip

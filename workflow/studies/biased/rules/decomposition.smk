@@ -3,8 +3,7 @@
 
 rule biased_loss_decomposition:
     input:
-        data=intact(biased.DATA),
-        checkpoints=intact(biased_run_checkpoints),
+        unpack(biased.checked(data=biased.DATA, checkpoints=biased_run_checkpoints)),
     output:
         biased.DECOMPOSITION,
     log:

@@ -4,8 +4,11 @@
 
 rule biased_faces_noise_prediction:
     input:
-        data=intact(biased.FACES_DATA),
-        checkpoints=intact(biased_faces_epoch_checkpoints),
+        unpack(
+            biased.checked(
+                data=biased.FACES_DATA, checkpoints=biased_faces_epoch_checkpoints
+            )
+        ),
     output:
         biased.FACES_NOISE,
     log:

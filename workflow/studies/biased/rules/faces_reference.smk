@@ -4,8 +4,12 @@
 
 checkpoint biased_faces_reference:
     input:
-        similarity=intact(biased.FACES_SIMILARITY),
-        loss=intact(biased_faces_per_model(biased.FACES_LOSS)),
+        unpack(
+            biased.checked(
+                similarity=biased.FACES_SIMILARITY,
+                loss=biased_faces_per_model(biased.FACES_LOSS),
+            )
+        ),
     output:
         biased.FACES_REFERENCE,
     log:

@@ -4,7 +4,7 @@
 
 rule biased_faces_generate:
     input:
-        checkpoints=intact(biased_faces_generation_checkpoints),
+        unpack(biased.checked(checkpoints=biased_faces_generation_checkpoints)),
     output:
         biased.FACES_SAMPLES,
     log:
@@ -25,8 +25,12 @@ rule biased_faces_generate:
 
 rule biased_faces_pairs:
     input:
-        data=intact(biased.FACES_DATA),
-        samples=intact(biased_faces_per_model(biased.FACES_SAMPLES)),
+        unpack(
+            biased.checked(
+                data=biased.FACES_DATA,
+                samples=biased_faces_per_model(biased.FACES_SAMPLES),
+            )
+        ),
     output:
         similarity=biased.FACES_SIMILARITY,
         representatives=biased.FACES_REPRESENTATIVES,

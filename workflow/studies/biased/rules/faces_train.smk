@@ -4,7 +4,7 @@ from diffgen.images.checkpoints import rule_outputs as biased_training_outputs
 
 rule biased_faces_train:
     input:
-        data=intact(biased.FACES_DATA),
+        unpack(biased.checked(data=biased.FACES_DATA)),
     # The checkpoints and the training log, each named on its own (the cache needs it).
     output:
         **biased_training_outputs(biased.FACES_RUN, BIASED_FACES_PLAN.grid),
@@ -28,8 +28,11 @@ rule biased_faces_train:
 
 rule biased_faces_loss:
     input:
-        data=intact(biased.FACES_DATA),
-        checkpoints=intact(biased_faces_run_checkpoints),
+        unpack(
+            biased.checked(
+                data=biased.FACES_DATA, checkpoints=biased_faces_run_checkpoints
+            )
+        ),
     output:
         biased.FACES_LOSS,
     log:

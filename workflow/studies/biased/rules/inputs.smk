@@ -4,6 +4,17 @@ from diffgen.biased.reference import read_references as biased_read_references
 from diffgen.biased.tables import COLUMNS as BIASED_COLUMNS
 
 
+def biased_checked_one(value):
+    """``biased.checked`` of one named input, for inputs that wait on the reference epochs:
+    a named input (not unpacked) keeps its name in the plan before the checkpoint rule runs.
+    """
+
+    def inputs(w):
+        return biased.checked(value=value)(w)["value"]
+
+    return inputs
+
+
 def biased_checkpoints_of(model):
     return [
         biased.CHECKPOINT.format(n=model.n, split=model.split, seed=model.seed, epoch=e)
@@ -86,7 +97,8 @@ def biased_score_noise(w):
 
 
 def biased_noise_argument(wildcards, input):
-    return f"--initial-noise {input.noise}" if len(input.noise) else ""
+    """unpack drops an empty input (no noise: forward trajectories)."""
+    return f"--initial-noise {input.noise}" if "noise" in input.keys() else ""
 
 
 def biased_named_epochs(figure, n):

@@ -3,8 +3,7 @@
 
 rule biased_nn_divergence:
     input:
-        data=intact(biased.DATA),
-        samples=intact(biased_run_samples),
+        unpack(biased.checked(data=biased.DATA, samples=biased_run_samples)),
     output:
         biased.NN,
     log:

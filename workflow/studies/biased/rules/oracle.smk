@@ -4,8 +4,7 @@
 
 rule biased_sequential:
     input:
-        data=intact(biased.DATA),
-        checkpoints=intact(biased_run_checkpoints),
+        unpack(biased.checked(data=biased.DATA, checkpoints=biased_run_checkpoints)),
     output:
         biased.SEQUENTIAL,
     log:
@@ -29,8 +28,7 @@ rule biased_sequential:
 # One job per size: every model's posterior once per checkpoint, every pair.
 rule biased_sample_split:
     input:
-        data=intact(biased.DATA),
-        checkpoints=intact(biased_pair_checkpoints),
+        unpack(biased.checked(data=biased.DATA, checkpoints=biased_pair_checkpoints)),
     output:
         biased.SAMPLE_SPLIT,
     log:
@@ -54,9 +52,8 @@ rule biased_sample_split:
 # One job per size: its models at the size's test-loss minimum.
 rule biased_score_divergence:
     input:
-        data=intact(biased.DATA),
-        checkpoints=intact(biased_score_checkpoints),
-        noise=intact(biased_score_noise),
+        unpack(biased.checked(data=biased.DATA, noise=biased_score_noise)),
+        checkpoints=biased_checked_one(biased_score_checkpoints),
     output:
         biased.SCORE,
     log:
@@ -78,7 +75,7 @@ rule biased_score_divergence:
 
 rule biased_bp_gap:
     input:
-        data=intact(biased.DATA),
+        unpack(biased.checked(data=biased.DATA)),
     output:
         biased.BP_GAP,
     log:

@@ -20,9 +20,13 @@ rule biased_initial_noise:
 
 rule biased_sample_bank:
     input:
-        checkpoint=intact(biased.CHECKPOINT),
-        noise=intact(
-            biased_initial_noise(biased.config["figures"]["fig4a"]["n_samples"])
+        unpack(
+            biased.checked(
+                checkpoint=biased.CHECKPOINT,
+                noise=biased_initial_noise(
+                    biased.config["figures"]["fig4a"]["n_samples"]
+                ),
+            )
         ),
     output:
         biased.SAMPLES,

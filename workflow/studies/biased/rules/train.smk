@@ -13,7 +13,7 @@ for biased_run in biased.config["training"]["runs"]:
         name:
             f"biased_train_n{biased_size}"
         input:
-            data=intact(biased.DATA),
+            unpack(biased.checked(data=biased.DATA)),
         # One named output per checkpoint: the between-workflow cache needs every
         # output of a multi-output rule named on its own (no list-valued names).
         output:
@@ -44,8 +44,7 @@ for biased_run in biased.config["training"]["runs"]:
 
 rule biased_test_loss:
     input:
-        data=intact(biased.DATA),
-        checkpoints=intact(biased_run_checkpoints),
+        unpack(biased.checked(data=biased.DATA, checkpoints=biased_run_checkpoints)),
     output:
         biased.LOSS,
     log:

@@ -3,8 +3,8 @@
 
 rule biased_uturn:
     input:
-        data=intact(biased.DATA),
-        checkpoint=intact(biased_reference_checkpoint("fig5")),
+        unpack(biased.checked(data=biased.DATA)),
+        checkpoint=biased_checked_one(biased_reference_checkpoint("fig5")),
     output:
         biased.UTURN,
     log:
@@ -25,8 +25,8 @@ rule biased_uturn:
 # Several checkpoints of one model (figures.figA11.checkpoints), one job.
 rule biased_uturn_random:
     input:
-        data=intact(biased.DATA),
-        checkpoints=intact(biased_named_checkpoints("figA11")),
+        unpack(biased.checked(data=biased.DATA)),
+        checkpoints=biased_checked_one(biased_named_checkpoints("figA11")),
     output:
         biased.UTURN_RANDOM,
     log:

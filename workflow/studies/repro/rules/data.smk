@@ -42,7 +42,7 @@ rule repro_latents:
 
 rule repro_threshold:
     input:
-        data=intact(repro_threshold_data),
+        unpack(repro.checked(data=repro_threshold_data)),
     output:
         repro.THRESHOLD,
     log:

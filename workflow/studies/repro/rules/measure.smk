@@ -4,8 +4,7 @@
 
 rule repro_sample:
     input:
-        latents=intact(repro.LATENTS),
-        source=intact(repro_source),
+        unpack(repro.checked(latents=repro.LATENTS, source=repro_source)),
     output:
         repro.SAMPLES,
     log:
@@ -27,9 +26,14 @@ rule repro_sample:
 
 rule repro_score:
     input:
-        data=intact(repro.DATA),
-        threshold=intact(repro.THRESHOLD, {"tau": "number"}),
-        samples=intact(repro_banks),
+        unpack(
+            repro.checked(
+                columns={"threshold": {"tau": "number"}},
+                data=repro.DATA,
+                threshold=repro.THRESHOLD,
+                samples=repro_banks,
+            )
+        ),
     output:
         repro.SCORE,
     log:
@@ -52,8 +56,7 @@ rule repro_score:
 
 rule repro_jacobian:
     input:
-        data=intact(repro.DATA),
-        source=intact(repro_source),
+        unpack(repro.checked(data=repro.DATA, source=repro_source)),
     output:
         repro.JACOBIAN,
     log:

@@ -4,7 +4,7 @@
 
 rule repro_train:
     input:
-        data=intact(repro.DATA),
+        unpack(repro.checked(data=repro.DATA)),
     output:
         checkpoint=repro.CHECKPOINT,
         log=f"{repro.RUN_DIR}/train_log.csv",
