@@ -1,6 +1,7 @@
 """The rhm config: defaults, one-line errors naming the key, the plan, the paper-scale DAG."""
 
 import copy
+import json
 import re
 import subprocess
 import sys
@@ -101,9 +102,11 @@ def _snakemake(*args):
 
 
 def test_paper_dry_run_lists_the_training_jobs_on_a_gpu():
-    result = _snakemake("-n", "rhm")
+    result = _snakemake("-n", "-p", "rhm")
     assert result.returncode == 0, result.stderr[-2000:]
     out = result.stdout
+    # The default budget: every run trains training.steps.
+    assert _train_steps(out) == {P: {160_000} for P in PAPER["figures"]["fig2"]["P"]}
     counts = dict(re.findall(r"^(rhm_\w+)\s+(\d+)$", out, flags=re.M))
     assert counts["rhm_train"] == "30" and counts["rhm_sample_bank"] == "84"
     assert counts["rhm_dataset"] == "10" and counts["rhm_forward_backward_bp"] == "3"
@@ -112,3 +115,44 @@ def test_paper_dry_run_lists_the_training_jobs_on_a_gpu():
     bad = _snakemake("-n", "rhm", "--config", "rhm={figures: {fig1: {P: 20000}}}")
     lines = [line for line in bad.stderr.splitlines() if line.startswith("diffgen:")]
     assert bad.returncode != 0 and len(lines) == 1 and "'rhm.figures.fig1.P'" in lines[0]
+
+
+def test_fig2_epoch_budget_gives_the_references_steps_per_P():
+    # The reference trains every P for 10^4 epochs of batch 64 (fig1: P = 1024,
+    # 160,000 steps): an epoch of P strings is ceil(P / 64) batches.
+    default, epochs = Plan(filled(PAPER)), copy.deepcopy(PAPER)
+    epochs["figures"]["fig2"]["budget"] = "epochs"
+    plan = Plan(filled(epochs))
+    assert plan.epochs() == 10_000
+    for P in PAPER["figures"]["fig2"]["P"]:
+        assert default.steps(P) == 160_000 and default.checkpoints(P)[-1] == 160_000
+        assert plan.steps(P) == 10_000 * -(-P // 64) and plan.checkpoints(P)[-1] == plan.steps(P)
+    assert plan.steps(256) == 40_000 and plan.steps(65_536) == 10_240_000
+    assert plan.steps(PAPER["figures"]["fig1"]["P"]) == 160_000  # fig1's runs are unchanged
+    assert list(default.budgets()) == [160_000] and len(plan.budgets()) == 9
+    small = copy.deepcopy(SMALL)
+    small["figures"]["fig2"]["budget"] = "epochs"
+    # 4,096 steps of P = 1024 at batch 64 are 256 epochs; P = 128 is 2 batches an epoch.
+    assert Plan(filled(small)).steps(128) == 512 and Plan(filled(small)).steps(1024) == 4096
+
+
+def _train_steps(out):
+    """P -> the steps in the specs of the train jobs a dry run prints."""
+    specs = [json.loads(s) for s in re.findall(r"rhm train --data \S+ --spec '(\{.*?\})'", out)]
+    steps = {}
+    for spec in specs:
+        assert spec["checkpoints"][-1] == spec["steps"]
+        steps.setdefault(spec["P"], set()).add(spec["steps"])
+    return steps
+
+
+def test_fig2_epoch_budget_reaches_the_train_jobs():
+    result = _snakemake(
+        "-n", "-p", "rhm_fig2", "--config", "rhm={figures: {fig2: {budget: epochs}}}"
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    steps = _train_steps(result.stdout)
+    assert steps == {P: {10_000 * -(-P // 64)} for P in PAPER["figures"]["fig2"]["P"]}
+    counts = dict(re.findall(r"^(rhm_train\w*)\s+(\d+)$", result.stdout, flags=re.M))
+    assert counts == {f"rhm_train_{s}" if s != 160_000 else "rhm_train": "3"
+                      for (s,) in steps.values()}  # fmt: skip

@@ -7,6 +7,7 @@ which runs exist and which checkpoints are sampled and measured. A run is
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from diffgen.rhm.rules import Shape
@@ -72,19 +73,48 @@ class Plan:
     def depth(self, grammar: str) -> int:
         return self.config["model"]["depth"] or self.shapes[grammar].L
 
-    def checkpoints(self) -> list[int]:
-        """Training checkpoints: steps 2^k ≤ S, and S."""
-        return checkpoint_steps(self.config["training"]["steps"])
+    def epochs(self) -> float:
+        """Epochs of fig1's runs: training.steps over the batches of one epoch of its P."""
+        return self.config["training"]["steps"] / self._batches(self.config["figures"]["fig1"]["P"])
 
-    def sampled(self) -> list[int]:
+    def _batches(self, P: int) -> int:
+        """Batches per epoch (the last one may be short)."""
+        return -(-int(P) // self.config["training"]["batch_size"])
+
+    def steps(self, P: int | None = None) -> int:
+        """Training steps of a run of size P (fig1's size when None).
+
+        Budget ``steps`` (the default): every run trains training.steps.
+        Budget ``epochs`` (the reference's protocol): fig2's runs train as many
+        epochs as fig1's, so a run of size P trains ⌈E·⌈P/batch⌉⌉ steps; for
+        fig1's P that is training.steps again, so shared runs stay one run.
+        """
+        total = self.config["training"]["steps"]
+        if P is None or self.config["figures"]["fig2"]["budget"] == "steps":
+            return total
+        fig1 = self._batches(self.config["figures"]["fig1"]["P"])
+        return -(-total * self._batches(P) // fig1)
+
+    def budgets(self) -> dict[int, list[int]]:
+        """Distinct step counts of the trained runs -> the sizes P that train that long."""
+        sizes = defaultdict(set)
+        for run in self.all_runs():
+            sizes[self.steps(run.P)].add(run.P)
+        return {steps: sorted(sizes[steps]) for steps in sorted(sizes)}
+
+    def checkpoints(self, P: int | None = None) -> list[int]:
+        """Training checkpoints of a run of size P: steps 2^k ≤ S, and S."""
+        return checkpoint_steps(self.steps(P))
+
+    def sampled(self, P: int | None = None) -> list[int]:
         """Checkpoints with a sample bank (from evaluation.first_step on; the last always)."""
         first = self.config["evaluation"]["first_step"]
-        steps = self.checkpoints()
+        steps = self.checkpoints(P)
         return [s for s in steps if s >= first] or steps[-1:]
 
-    def measured(self, which: str) -> list[int]:
+    def measured(self, which: str, P: int | None = None) -> list[int]:
         """Steps a run's measurement table covers: every sampled one, or the last."""
-        return self.sampled() if which == "all" else self.checkpoints()[-1:]
+        return self.sampled(P) if which == "all" else self.checkpoints(P)[-1:]
 
     def fb_grammars(self) -> list[str]:
         """Grammars of the BP forward–backward runs (fig3, fig4)."""

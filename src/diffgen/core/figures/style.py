@@ -32,6 +32,10 @@ LEGEND_CHAR_WIDTH = 0.048  # inches per character at 7 pt (DejaVu Sans, mixed ca
 LEGEND_ROW_HEIGHT = 0.17  # inches per legend row at 7 pt
 HEADING_SIZE = 9  # pt: the figure title, a step above the panel titles
 HEADING_ROOM = 0.2  # inches per heading line added above hand-laid-out figures
+#: Where a legend inside the axes may go, tried in this order until it hides no data.
+LEGEND_PLACES = ("upper right", "upper left", "lower left", "lower right", "center left",
+                 "center right", "upper center", "lower center", "center")  # fmt: skip
+SEGMENT_SAMPLES = 24  # points per line segment when testing what a legend covers
 
 #: The title every saved figure gets above its panels (set by the plot job).
 _HEADING: contextvars.ContextVar[str] = contextvars.ContextVar("heading", default="")
@@ -137,14 +141,12 @@ def new_figure(
 ) -> tuple[Figure, np.ndarray]:
     """A constrained-layout figure with a 2-d array of axes, sized per panel.
 
-    Room for the figure legend (labels ``legend``) is added to the figure, not
-    taken from the panels: beside a single column of panels, below several.
+    Room for the figure legend (labels ``legend``) is added below the panels, not
+    taken from them (beside a narrow figure it would take ~40 % of its width).
     """
     width = panel_width * ncols
     height = panel_height * nrows
-    if legend and ncols == 1:
-        width += legend_entry_width(legend) + 0.15
-    elif legend:
+    if legend:
         rows = math.ceil(len(legend) / legend_columns(width, legend, legend_ncols))
         height += LEGEND_ROW_HEIGHT * rows + 0.12
     fig = Figure(figsize=(width, height), layout="constrained")
@@ -160,10 +162,7 @@ def figure_legend(
     labels: list[str],
     ncols: int | None = None,
 ) -> None:
-    """The figure legend where :func:`new_figure` made room: right of one column, else below."""
-    if axes.shape[1] == 1:
-        fig.legend(handles, labels, loc="outside right upper", ncols=1)
-        return
+    """The figure legend where :func:`new_figure` made room: below the panels, over no data."""
     width = fig.get_figwidth()
     fig.legend(
         handles,
@@ -171,6 +170,88 @@ def figure_legend(
         loc="outside lower center",
         ncols=legend_columns(width, labels, ncols),
     )
+
+
+def data_points(fig: Figure) -> np.ndarray:
+    """Display coordinates (K, 2) of every plotted vertex, lines sampled along their segments.
+
+    Lines of every axes (twins included, and axhline/axvline through their own
+    transforms) and scatter points; a legend over any of them hides data.
+    """
+    found = [np.zeros((0, 2))]
+    for ax in fig.axes:
+        for line in ax.get_lines():
+            if not line.get_visible():
+                continue
+            xy = np.asarray(line.get_transform().transform(line.get_xydata()), dtype=float)
+            xy = xy[np.isfinite(xy).all(axis=1)]
+            if len(xy) > 1:
+                w = np.linspace(0.0, 1.0, SEGMENT_SAMPLES)[None, :, None]
+                xy = (xy[:-1, None] * (1 - w) + xy[1:, None] * w).reshape(-1, 2)
+            found.append(xy)
+        for collection in ax.collections:
+            offsets = np.asarray(collection.get_offsets(), dtype=float)
+            if collection.get_visible() and len(offsets) and collection.get_paths():
+                xy = collection.get_offset_transform().transform(offsets)
+                found.append(xy[np.isfinite(xy).all(axis=1)])
+    return np.concatenate(found)
+
+
+def legends(fig: Figure) -> list:
+    """Every legend of ``fig``: the figure's own and those inside its axes."""
+    return [*fig.legends, *(ax.get_legend() for ax in fig.axes if ax.get_legend() is not None)]
+
+
+def legend_overlaps(fig: Figure) -> list[int]:
+    """Per legend of :func:`legends`, how many plotted points its box covers (after a draw)."""
+    renderer = fig.canvas.get_renderer()
+    points = data_points(fig)
+    counts = []
+    for legend in legends(fig):
+        box = legend.get_window_extent(renderer)
+        inside = ((points[:, 0] >= box.x0) & (points[:, 0] <= box.x1)
+                  & (points[:, 1] >= box.y0) & (points[:, 1] <= box.y1))  # fmt: skip
+        counts.append(int(inside.sum()))
+    return counts
+
+
+def clear_legends(fig: Figure) -> None:
+    """Move every legend inside an axes to the first place where it hides no data.
+
+    Matplotlib's ``loc="best"`` only sees its own axes' vertices (not a twin's
+    lines, not the segments between vertices, not axvline/axhline); here every
+    line of the figure counts. With no free place, the legend goes outside its
+    axes, to the right.
+    """
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None:
+            continue
+        index = legends(fig).index(legend)
+        fig.draw_without_rendering()
+        if legend_overlaps(fig)[index] == 0:
+            continue
+        for place in LEGEND_PLACES:
+            legend.set_loc(place)
+            fig.draw_without_rendering()
+            if legend_overlaps(fig)[index] == 0:
+                break
+        else:
+            _beside(fig, ax, legend)
+
+
+def _beside(fig: Figure, ax, legend) -> None:
+    """Put ``legend`` right of its axes, clear of the tick labels of the axes and its twins."""
+    renderer = fig.canvas.get_renderer()
+    legend.set_in_layout(False)  # measure the axes without their legend
+    same = [a for a in fig.axes if a.get_position().bounds == ax.get_position().bounds]
+    right = max(a.get_tightbbox(renderer).x1 for a in same)
+    top = ax.get_window_extent(renderer).y1
+    anchor = fig.transFigure.inverted().transform((right + 4, top))
+    legend.set_loc("upper left")
+    legend.set_bbox_to_anchor(tuple(anchor), transform=fig.transFigure)
+    legend.set_in_layout(True)
+    fig.draw_without_rendering()
 
 
 def save(fig: Figure, pdf_path: str | os.PathLike, png_path: str | os.PathLike) -> None:
@@ -183,6 +264,7 @@ def save(fig: Figure, pdf_path: str | os.PathLike, png_path: str | os.PathLike) 
     """
     try:
         _add_heading(fig)
+        clear_legends(fig)
         with rc_context(DETERMINISTIC_RC):
             with atomic_path(pdf_path) as tmp:
                 fig.savefig(tmp, format="pdf", metadata={"CreationDate": None})

@@ -31,7 +31,9 @@ def plot(
     if len(names) != 1:
         raise ValueError(f"{FIGURE} table holds grammars {names}; expected one")
     sh = grammar_shape(names[0], FIGURE)
-    steps = int(table["step"].max())
+    # One step count (budget steps) or one per P (budget epochs).
+    steps = sorted(table["step"].dropna().unique())
+    at = f"at step {int(steps[0]):,}" if len(steps) == 1 else "at each run's last step"
     with style_context(style):
         handles, labels = [], []
         for h in range(1, sh.L + 1):
@@ -60,7 +62,7 @@ def plot(
             ax.set_ylim(-0.02, 1.02)
             ax.set_xlabel("P / (v·m^(h+1))" if collapse else "training strings P")
             ax.set_title("(b) rescaled by v·m^(h+1)" if collapse else "(a) against P")
-        axes[0, 0].set_ylabel(f"fraction valid at step {steps:,}")
+        axes[0, 0].set_ylabel(f"fraction valid {at}")
         fig.suptitle(f"RHM {grammar_label(sh)}", fontsize=8.5)
         figure_legend(fig, axes, handles, labels)
         save(fig, pdf, png)

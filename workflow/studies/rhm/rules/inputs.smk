@@ -11,19 +11,19 @@ def rhm_checkpoints(w):
     """The checkpoints a run's measurement covers (every sampled one, or the last)."""
     return [
         rhm.CHECKPOINT.format(grammar=w.grammar, P=w.P, seed=w.seed, step=step)
-        for step in RHM_PLAN.measured(w.which)
+        for step in RHM_PLAN.measured(w.which, int(w.P))
     ]
 
 
 def rhm_banks(w):
     return [
         rhm.SAMPLES.format(grammar=w.grammar, P=w.P, seed=w.seed, step=step)
-        for step in RHM_PLAN.measured(w.which)
+        for step in RHM_PLAN.measured(w.which, int(w.P))
     ]
 
 
 def rhm_last_checkpoint(w):
-    step = RHM_PLAN.checkpoints()[-1]
+    step = RHM_PLAN.checkpoints(int(w.P))[-1]
     return rhm.CHECKPOINT.format(grammar=w.grammar, P=w.P, seed=w.seed, step=step)
 
 
@@ -64,6 +64,6 @@ rhm.add_models(
     lambda: [
         rhm_run_path(rhm.CHECKPOINT, run, step=step)
         for run in RHM_PLAN.all_runs()
-        for step in RHM_PLAN.checkpoints()
+        for step in RHM_PLAN.checkpoints(run.P)
     ]
 )

@@ -12,8 +12,14 @@ RHM_WILDCARDS = {
     "which": "all|last",
 }
 
-#: Minutes a training attempt asks for: steps at a conservative rate, plus start-up.
-RHM_TRAIN_MINUTES = (
-    rhm.config["training"]["steps"] / rhm.config["cluster"]["train_steps_per_minute"]
-    + 10
-)
+
+#: Minutes a training attempt of S steps asks for: a conservative rate, plus start-up.
+def rhm_train_minutes(steps):
+    return steps / rhm.config["cluster"]["train_steps_per_minute"] + 10
+
+
+def rhm_train_wildcards(sizes):
+    """Wildcard formats of a training rule: its sizes P only when budgets differ."""
+    if len(RHM_PLAN.budgets()) == 1:
+        return RHM_WILDCARDS
+    return {**RHM_WILDCARDS, "P": "|".join(str(P) for P in sizes)}

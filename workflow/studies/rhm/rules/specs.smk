@@ -53,8 +53,8 @@ def rhm_train_spec(w):
     return rhm_json(
         {
             **rhm_run_of(w),
-            "steps": training["steps"],
-            "checkpoints": RHM_PLAN.checkpoints(),
+            "steps": RHM_PLAN.steps(int(w.P)),
+            "checkpoints": RHM_PLAN.checkpoints(int(w.P)),
             "network": rhm_network_of(w.grammar),
             "seed_model": rhm.config["model"]["seed_model"] + int(w.seed),
             "diffusion": rhm.config["diffusion"],
@@ -124,7 +124,7 @@ def rhm_fb_model_spec(w):
     return rhm_json(
         {
             "run": rhm_run_of(w),
-            "step": RHM_PLAN.checkpoints()[-1],
+            "step": RHM_PLAN.checkpoints(int(w.P))[-1],
             "t": fig3["model_t"],
             "count": fig3["model_strings"],
             "diffusion": rhm.config["diffusion"],
