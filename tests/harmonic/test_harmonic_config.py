@@ -43,7 +43,9 @@ def test_bad_spec_and_missing_input_are_one_line(tmp_path, capsys):
     assert "--spec lacks key" in capsys.readouterr().err
     spec = (
         '{"network": {"arch": "unet", "K": 4, "B": 1}, "epochs": 1, "epoch_images": 4, '
-        '"batch_size": 2, "lr": 0.001, "halve_every": 1, "seed": 0, "mixed_precision": false}'
+        '"batch_size": 2, "lr": 0.001, "halve_every": 1, "seed": 0, "mixed_precision": false, '
+        '"data": {"dataset": {"name": "disc"}, "L": 8, "seed": 0, "part": "A", "n": 2, '
+        '"pool": 8}}'
     )
     code = main(
         [

@@ -1,6 +1,7 @@
 """Bias-free denoisers, their training, the sampler and the measurements (spec §7)."""
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -11,6 +12,7 @@ from diffgen.core import training
 from diffgen.core.seeding import array_digest
 from diffgen.core.training import RunOptions
 from diffgen.harmonic import measures, sampler
+from diffgen.harmonic.jobs.pair import divergence_note
 from diffgen.harmonic.network import BFCNN, BFUNet, denoise, parameter_count
 from diffgen.harmonic.training import BlindTrainer, load_model, train
 
@@ -161,6 +163,21 @@ def test_sampler_batched_equals_one_by_one_and_noise_is_shared():
     # Different models draw the same y_1 and z_t: a zero residual keeps y_1 + Σγ z.
     a = sampler.seeded_normal(1, 3, 5, (1, 16, 16))
     assert torch.equal(a, sampler.seeded_normal(1, 3, 5, (1, 16, 16)))
+
+
+def test_sampler_aborts_a_diverging_denoiser_early_and_says_so():
+    """The small N = 256 model's failure: D(y) = (1 + ε)y grows y, so σ_t climbs back."""
+    settings = sampler.SamplerSettings(h0=0.05, beta=0.5, max_T=300)
+    out = sampler.sample(lambda y: -0.05 * y, [0, 1, 2], 8, settings, seed=3)
+    assert out.aborted.all() and (out.steps < 60).all() and torch.isfinite(out.images).all()
+    # The spec's rule alone (σ_t > 2, or max_T) fires much later.
+    late = sampler.sample(lambda y: -0.05 * y, [0, 1, 2], 8, replace(settings, rise=0.0), seed=3)
+    assert late.aborted.all() and (late.steps > 2 * out.steps).all()
+    note = divergence_note({"dataset": "calpha2", "N": 256}, "A", out)
+    assert note.startswith("diffgen: warning: calpha2 N=256 model A: 3 of 3 samples aborted")
+    assert "\n" not in note
+    fine = sampler.sample(lambda y: y - 0.3, [0, 1], 8, settings, seed=3)
+    assert divergence_note({"dataset": "calpha2", "N": 1}, "B", fine) is None
 
 
 # -- measurements by hand and closed forms --------------------------------------------

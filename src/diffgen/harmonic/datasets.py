@@ -58,11 +58,17 @@ def images(
     return generators.generate(kind, L, seed, POOL, start, stop)
 
 
-def save(path: str, x: np.ndarray, provenance: dict, theta: np.ndarray | None = None) -> None:
+def save(
+    path: str,
+    x: np.ndarray,
+    provenance: dict,
+    theta: np.ndarray | None = None,
+    identity: dict | None = None,
+) -> None:
     arrays = {"images": x.astype(np.float32)}
     if theta is not None:
         arrays["theta"] = theta
-    hdf5.write(path, FORMAT, arrays, provenance)
+    hdf5.write(path, FORMAT, arrays, provenance, identity=identity)
 
 
 def load(path: str, with_theta: bool = False) -> tuple[np.ndarray, dict]:

@@ -3,7 +3,11 @@
 y_1 ~ N(μ0, σ0²); at step t: r = r(y_t), σ_t = ‖r‖/√D,
 h_t = h0·t/(1 + h0(t-1)), γ_t = σ_t √((1-βh_t)² - (1-h_t)²),
 y_(t+1) = y_t - h_t r + γ_t z_t. Once σ_t ≤ σ_L this update is the last (the output
-comes from y_(t+1)); t > max_T or σ_t > 2 aborts (flagged). Output x̂ = y - r(y).
+comes from y_(t+1)); t > max_T or σ_t > 2 aborts (flagged). Ours: σ_t above ``rise``
+times its smallest value so far also aborts (flagged, ``rise`` = 0 never): a weak
+model whose residual has a floor above σ_L lets a bias-free y drift in scale, σ_t
+grows back, and the spec's σ_t > 2 would only fire hundreds of steps later.
+Output x̂ = y - r(y).
 y_1 and z_t of sample s come from generators seeded by (seed, s, t), so every model
 and every batch draws the same noise; each sample stops on its own σ_t.
 """
@@ -26,6 +30,7 @@ class SamplerSettings:
     beta: float = 0.01
     sigma_L: float = 0.01
     max_T: int = 10_000
+    rise: float = 2.0
 
 
 def step_size(h0: float, t: int) -> float:
@@ -66,6 +71,7 @@ def sample(
     active = torch.ones(len(seeds), dtype=torch.bool)
     steps = torch.zeros(len(seeds), dtype=torch.long)
     aborted = torch.zeros(len(seeds), dtype=torch.bool)
+    lowest = torch.full((len(seeds),), math.inf, dtype=torch.float64)
     t = 1
     while active.any():
         idx = torch.nonzero(active).flatten()
@@ -74,7 +80,11 @@ def sample(
             break
         r = residual(y[idx.to(device)])
         sigma = r.flatten(1).norm(dim=1) / math.sqrt(D)
-        high = (sigma > 2).cpu()
+        level = sigma.double().cpu()
+        lowest[idx] = torch.minimum(lowest[idx], level)
+        high = level > 2
+        if settings.rise > 0:
+            high |= level > settings.rise * lowest[idx]
         aborted[idx[high]] = True
         go = ~high
         h = step_size(settings.h0, t)
@@ -84,7 +94,7 @@ def sample(
         rows = idx[go]
         y[rows.to(device)] = update[go.to(device)]
         steps[rows] = t
-        done = (sigma <= settings.sigma_L).cpu() | high
+        done = (level <= settings.sigma_L) | high
         active[idx[done]] = False
         t += 1
     return Samples(y - residual(y), steps, aborted)

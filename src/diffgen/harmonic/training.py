@@ -93,11 +93,12 @@ def train(
     log_path: Path,
     work: Path,
     options: training.RunOptions,
+    identity: dict | None = None,
 ) -> BlindTrainer:
-    """Train to the end, the final checkpoint at ``out``."""
+    """Train to the end, the final checkpoint at ``out`` (with ``identity``, its record)."""
     trainer = BlindTrainer(spec, images, options)
     run = {"spec": spec, "data": array_digest(images)}
-    return training.train(trainer, run, {spec["epochs"]: out}, log_path, work, options)
+    return training.train(trainer, run, {spec["epochs"]: out}, log_path, work, options, identity)
 
 
 def load_model(path: str | Path, device: torch.device | str = "cpu") -> tuple[nn.Module, dict]:

@@ -12,6 +12,7 @@ harmonic = Study(
     "Study 2: geometry-adaptive harmonic representations",
     check=harmonic_plan.check,
     figures=HARMONIC_FIGURES,
+    identity=True,
 )
 HARMONIC_PLAN = harmonic_plan.Plan(harmonic.config)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from diffgen.core import identity
 from diffgen.core.errors import ConfigError
 from diffgen.core.jobs import add_spec, input_file
 from diffgen.core.specs import Choice, Count, Index, Spec
@@ -34,7 +35,10 @@ def run(args: argparse.Namespace) -> None:
     finite = kind["name"] in ("digits", "celeba")
     if finite and args.pool is None:
         raise ConfigError(f"dataset '{kind['name']}' needs --pool")
-    source = datasets.load(input_file(args.pool, "image pool"))[0] if finite else None
+    source = None
+    if finite:
+        identity.expect(input_file(args.pool, "image pool"), "harmonic", "pool", name=kind["name"])
+        source = datasets.load(args.pool)[0]
     if source is not None and source.shape[-1] != L:
         raise ConfigError(
             f"--spec key 'L': {L}, but {args.pool} holds {source.shape[-1]}-pixel images"
@@ -45,4 +49,4 @@ def run(args: argparse.Namespace) -> None:
         stream = datasets.TEST if spec["part"] == "test" else datasets.POOL
         start = 0 if spec["part"] != "B" else spec["pool"] - spec["n"]
         theta = generators.disc_rows(L, spec["seed"], stream, start, start + spec["n"])
-    datasets.save(args.out, x, {"spec": spec}, theta)
+    datasets.save(args.out, x, {"spec": spec}, theta, identity.record("harmonic", "data", spec))

@@ -11,7 +11,7 @@ from diffgen.core.jobs import add_runtime, add_spec, input_file, write_table
 from diffgen.core.specs import Count, Index, Positive, Spec
 from diffgen.harmonic import datasets, generators, measures
 from diffgen.harmonic.evaluate import test_noise
-from diffgen.harmonic.jobspecs import RUN, pixels, run_columns
+from diffgen.harmonic.jobspecs import RUN, expect_data, expect_model, pixels, run_columns
 from diffgen.harmonic.training import load_model
 
 SPEC = Spec(
@@ -38,9 +38,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> None:
     spec = args.spec
     device = runtime_device(args)
-    model = load_model(input_file(args.model, "model"), device)[0]
+    expect_model(input_file(args.model, "model"), spec["run"], spec["run"].get("split", "A"))
+    expect_data(input_file(args.test, "test set"), spec["run"], "test")
+    model = load_model(args.model, device)[0]
     disc = spec["run"]["dataset"] == "disc"
-    loaded = datasets.load(input_file(args.test, "test set"), with_theta=disc)
+    loaded = datasets.load(args.test, with_theta=disc)
     x = torch.from_numpy(loaded[0][: spec["images"]])
     L = x.shape[-1]
     base = run_columns(spec["run"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from diffgen.core.device import runtime_device
+from diffgen.core.identity import record
 from diffgen.core.jobs import add_runtime, add_spec
 from diffgen.core.specs import Choice, Spec
 from diffgen.harmonic import celeba, datasets
@@ -26,4 +27,4 @@ def run(args: argparse.Namespace) -> None:
         device = runtime_device(args)
         x = celeba.load_folder(spec["celeba_path"])
         x = x[~celeba.duplicates(x, device=str(device))]
-    datasets.save(args.out, x, {"spec": spec})
+    datasets.save(args.out, x, {"spec": spec}, identity=record("harmonic", "pool", spec))

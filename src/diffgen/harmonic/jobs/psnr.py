@@ -12,7 +12,7 @@ from diffgen.core.jobs import add_runtime, add_spec, input_file, write_table
 from diffgen.core.specs import Count, Index, Positive, Spec
 from diffgen.harmonic import datasets, measures
 from diffgen.harmonic.evaluate import residual_fn, test_noise
-from diffgen.harmonic.jobspecs import RUN, run_columns
+from diffgen.harmonic.jobspecs import RUN, expect_data, expect_model, run_columns
 from diffgen.harmonic.training import load_model
 
 SPEC = Spec({"run": RUN, "s": [Positive], "images": Count, "seed": Index})
@@ -30,9 +30,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> None:
     spec = args.spec
     device = runtime_device(args)
-    residual = residual_fn(load_model(input_file(args.model, "model"), device)[0], device)
+    run, split = spec["run"], spec["run"].get("split", "A")
+    expect_model(input_file(args.model, "model"), run, split)
+    expect_data(input_file(args.train, "train"), run, split)
+    expect_data(input_file(args.test, "test"), run, "test")
+    residual = residual_fn(load_model(args.model, device)[0], device)
     sets = {
-        name: torch.from_numpy(datasets.load(input_file(path, name))[0][: spec["images"]])
+        name: torch.from_numpy(datasets.load(path)[0][: spec["images"]])
         for name, path in (("train", args.train), ("test", args.test))
     }
     rows = []

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import torch
 
+from diffgen.core import identity
 from diffgen.core.jobs import add_spec, add_training, input_file, run_options
 from diffgen.core.specs import Count, Index, Positive, Spec
 from diffgen.harmonic import datasets
+from diffgen.harmonic.jobs.data import SPEC as DATA_SPEC
 from diffgen.harmonic.jobspecs import NETWORK
 from diffgen.harmonic.training import train
 
@@ -23,6 +25,7 @@ SPEC = Spec(
         "halve_every": Count,
         "seed": Index,
         "mixed_precision": bool,
+        "data": DATA_SPEC.fields,
     }
 )
 MODEL, LOG = "model.pt", "train_log.csv"
@@ -35,6 +38,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> None:
-    images = torch.from_numpy(datasets.load(input_file(args.data, "training split"))[0])
+    spec = args.spec
+    identity.expect(input_file(args.data, "training split"), "harmonic", "data", **spec["data"])
+    images = torch.from_numpy(datasets.load(args.data)[0])
     run_dir = Path(args.run_dir)
-    train(args.spec, images, run_dir / MODEL, run_dir / LOG, run_dir / ".work", run_options(args))
+    record = identity.record("harmonic", "train", spec)
+    options = run_options(args)
+    train(spec, images, run_dir / MODEL, run_dir / LOG, run_dir / ".work", options, record)

@@ -24,7 +24,7 @@ rule harmonic_pool:
 
 rule harmonic_test_set:
     input:
-        unpack(harmonic_intact_named(harmonic_pool_input)),
+        unpack(harmonic_checked_named(harmonic_pool_input)),
     output:
         harmonic.TEST,
     log:
@@ -46,7 +46,7 @@ rule harmonic_test_set:
 
 rule harmonic_split:
     input:
-        unpack(harmonic_intact_named(harmonic_pool_input)),
+        unpack(harmonic_checked_named(harmonic_pool_input)),
     output:
         harmonic.SPLIT,
     log:

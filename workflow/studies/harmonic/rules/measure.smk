@@ -3,7 +3,15 @@
 
 rule harmonic_pair:
     input:
-        unpack(harmonic_intact_named(harmonic_pair_inputs)),
+        unpack(
+            harmonic.checked(
+                model_a=harmonic.MODEL.replace("{split}", "A"),
+                model_b=harmonic.MODEL.replace("{split}", "B"),
+                data_a=harmonic.SPLIT.replace("{split}", "A"),
+                data_b=harmonic.SPLIT.replace("{split}", "B"),
+                test=harmonic.TEST,
+            )
+        ),
     output:
         table=harmonic.PAIR,
         images=harmonic.PAIR_IMAGES,
@@ -28,9 +36,11 @@ rule harmonic_pair:
 
 rule harmonic_psnr:
     input:
-        model=intact(harmonic.MODEL),
-        train=intact(harmonic.SPLIT),
-        test=intact(harmonic.TEST),
+        unpack(
+            harmonic.checked(
+                model=harmonic.MODEL, train=harmonic.SPLIT, test=harmonic.TEST
+            )
+        ),
     output:
         harmonic.PSNR,
     log:
@@ -53,8 +63,7 @@ rule harmonic_psnr:
 
 rule harmonic_jacobian:
     input:
-        model=intact(harmonic.MODEL),
-        test=intact(harmonic.TEST),
+        unpack(harmonic.checked(model=harmonic.MODEL, test=harmonic.TEST)),
     output:
         spectrum=harmonic.JACOBIAN.replace("{part}", "spectrum"),
         summary=harmonic.JACOBIAN.replace("{part}", "summary"),

@@ -64,13 +64,12 @@ harmonic.add_models(
 )
 
 
-def harmonic_intact_named(function):
-    """Input function: named inputs (a dict), their existing files checked whole first."""
+def harmonic_checked_named(function):
+    """Input function: named inputs (a dict that depends on the wildcards), their existing
+    files checked whole and for their identity first."""
 
     def inputs(wildcards):
-        named = function(wildcards)
-        intact(list(named.values()))(wildcards)
-        return named
+        return harmonic.checked(**function(wildcards))(wildcards)
 
     return inputs
 
@@ -85,14 +84,3 @@ def harmonic_pool_input(w):
 
 def harmonic_pool_arg(wildcards, input):
     return f"--pool {input.pool}" if "pool" in input.keys() else ""
-
-
-def harmonic_pair_inputs(w):
-    run = {"dataset": w.dataset, "n": w.n}
-    return {
-        "model_a": harmonic.MODEL.format(**run, split="A"),
-        "model_b": harmonic.MODEL.format(**run, split="B"),
-        "data_a": harmonic.SPLIT.format(**run, split="A"),
-        "data_b": harmonic.SPLIT.format(**run, split="B"),
-        "test": harmonic.TEST.format(dataset=w.dataset),
-    }

@@ -8,11 +8,13 @@ def harmonic_json(payload):
 
 
 def harmonic_run_of(w):
+    split = {"split": w.split} if "split" in w.keys() else {}
     return {
         "dataset": w.dataset,
         "alpha": HARMONIC_PLAN.alpha(w.dataset),
         "N": int(w.n),
         "main": w.dataset == HARMONIC_PLAN.main(),
+        **split,
     }
 
 
@@ -49,7 +51,10 @@ def harmonic_network():
 
 
 def harmonic_train_spec(w):
-    return harmonic_json({**harmonic.config["training"], "network": harmonic_network()})
+    """The training settings and the spec of the split it trains on (its identity)."""
+    data = json.loads(harmonic_data_spec(None)(w))
+    training = {**harmonic.config["training"], "network": harmonic_network()}
+    return harmonic_json({**training, "data": data})
 
 
 def harmonic_pair_spec(w):

@@ -3,7 +3,7 @@
 
 rule harmonic_train:
     input:
-        data=intact(harmonic.SPLIT),
+        unpack(harmonic.checked(data=harmonic.SPLIT)),
     output:
         model=harmonic.MODEL,
         log=f"{harmonic.RUN_DIR}/train_log.csv",
