@@ -1,0 +1,1 @@
+"""Plotters of study `amplify`, one module per figure."""
