@@ -1,1 +1,1 @@
-"""Study 4: Bias amplification by the sampler (study `amplify`): library code of the study; its workflow is workflow/studies/amplify/."""
+"""Study 4: bias amplification by the sampler (colour-biased digits, ρ versus ρ_model)."""

@@ -1,33 +1,37 @@
-# Study 4: Bias amplification by the sampler (study `amplify`), made by `diffgen new-study`: data -> moments -> the toy
-# figure. Targets: amplify_toy, amplify (all), amplify_data, amplify_models.
-
-import json
+# Study 4, "Bias amplification by the sampler": colour-biased digits -> EDM
+# DDPM++ trainings (one per network variant and data set) and fig 5's
+# class-conditional ε-UNets -> ρ_model per sampler setting (a setting never
+# retrains) -> figures. Targets: amplify_fig1 .. amplify_fig5, amplify_figA,
+# amplify (all), amplify_data, amplify_models.
 
 from diffgen.amplify.config import check_consistency as amplify_check
+from diffgen.amplify import plan as amplify_plan
 from diffgen.amplify.registry import FIGURES as AMPLIFY_FIGURES
-from diffgen.amplify.tables import COLUMNS as AMPLIFY_COLUMNS
 
 amplify = Study(
     "amplify",
     "Study 4: Bias amplification by the sampler",
     check=amplify_check,
     figures=AMPLIFY_FIGURES,
-    paths={"DATA": "data/points.h5", "MOMENTS": "measure/moments.csv"},
+    # Path templates below results/amplify/; a run is (network variant, data set).
+    paths={
+        "DATA": "data/{dataset}.h5",
+        "EDM_RUN_DIR": "train/edm/{run}",
+        "EDM_CHECKPOINT": "train/edm/{run}/step{step}.pt",
+        "DDPM_RUN_DIR": "train/ddpm/T{T}",
+        "DDPM_CHECKPOINT": "train/ddpm/T{T}/step{step}.pt",
+        "EDM_MEASURE": "measure/edm/{run}/{setting}.csv",
+        "DDPM_MEASURE": "measure/ddpm/T{T}/w{w}.csv",
+        "ACCURACY": "measure/figA/{dataset}.csv",
+    },
     identity=True,
 )
-amplify.add_inputs("moments", lambda: [amplify.MOMENTS], AMPLIFY_COLUMNS["moments"])
-amplify.add_data(lambda: [amplify.DATA])
+AMPLIFY_PLAN = amplify_plan.Plan(amplify.config)
 
 
-# Job specs: config mapped to each job's --spec (the schema owns the defaults).
-
-def amplify_data_spec(wildcards):
-    return json.dumps(amplify.config["data"], sort_keys=True)
-
-
-def amplify_moments_spec(wildcards):
-    spec = {**amplify.config["moments"], "dim": amplify.config["data"]["dim"]}
-    return json.dumps(spec, sort_keys=True)
-
-
-include: "rules/measure.smk"
+include: "rules/paths.smk"
+include: "rules/specs.smk"
+include: "rules/inputs.smk"
+include: "rules/data.smk"
+include: "rules/train.smk"
+include: "rules/sample.smk"

@@ -1,1 +1,1 @@
-"""Job kinds of study `amplify`: ``diffgen amplify <kind>`` runs ``diffgen.amplify.jobs.<kind>``."""
+"""Job kinds of study 4 (``diffgen amplify <kind>``), one module each."""

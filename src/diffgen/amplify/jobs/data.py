@@ -1,27 +1,21 @@
-"""Draw the study's data: n seeded standard-normal points in dim dimensions (HDF5)."""
+"""Write one colour-biased digit set (HDF5: uint8 images, class, bias, effective ρ)."""
 
 from __future__ import annotations
 
 import argparse
 
-import torch
-
-from diffgen.core import hdf5, identity
+from diffgen.amplify import data as amp_data
+from diffgen.amplify.jobs._specs import DATA
 from diffgen.core.jobs import add_spec
-from diffgen.core.specs import Count, Index, Spec
+from diffgen.core.specs import Spec
 
-SPEC = Spec({"n": Count, "dim": Count, "seed": Index})
-KIND = "amplify_data"
+SPEC = Spec(DATA)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_spec(parser, SPEC)
-    parser.add_argument("--out", required=True, help="output HDF5 file")
+    parser.add_argument("--out", required=True, help="data set (HDF5)")
 
 
 def run(args: argparse.Namespace) -> None:
-    spec = args.spec
-    generator = torch.Generator().manual_seed(spec["seed"])
-    points = torch.randn(spec["n"], spec["dim"], generator=generator, dtype=torch.float64)
-    record = identity.record("amplify", "data", spec)
-    hdf5.write(args.out, KIND, {"points": points.numpy()}, {"spec": spec}, identity=record)
+    amp_data.save(amp_data.build(args.spec), args.out, args.spec)

@@ -1,1 +1,0 @@
-"""Plotters of study `amplify`, one module per figure."""
