@@ -22,6 +22,7 @@ include: "workflow/studies/biased/study.smk"
 include: "workflow/studies/rhm/study.smk"
 include: "workflow/studies/repro/study.smk"
 include: "workflow/studies/harmonic/study.smk"
+include: "workflow/studies/amplify/study.smk"
 include: "workflow/rules/figures.smk"
 
 

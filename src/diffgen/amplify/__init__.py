@@ -1,0 +1,1 @@
+"""Study 4: bias amplification by the sampler (colour-biased digits, ρ versus ρ_model)."""

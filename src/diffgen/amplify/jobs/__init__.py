@@ -1,0 +1,1 @@
+"""Job kinds of study 4 (``diffgen amplify <kind>``), one module each."""
