@@ -258,6 +258,9 @@ class Study:
             resolved = {
                 name: _listed(value, wildcards) for name, value in named.items()
             }
+            # An input function that returns [] means "no such input": drop it,
+            # so rules can test `"name" in input.keys()`.
+            resolved = {name: paths for name, paths in resolved.items() if paths != []}
             for name, paths in resolved.items():
                 check_inputs(paths, (columns or {}).get(name), self)
             return resolved
