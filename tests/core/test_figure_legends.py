@@ -68,7 +68,24 @@ def table_fig1a(size: int = 4) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def table_rhm_fig2() -> pd.DataFrame:
+    """Validity per level rising with P at each level's own scale, chance values, copies."""
+    rows = []
+    for P in (256, 1024, 4096, 16384):
+        for h, scale in ((1, 300), (2, 2000), (3, 9000)):
+            value = P / (P + scale)
+            rows.append({"quantity": f"valid_{h}", "mean": value, "se": 0.02})
+            rows[-1].update({"grammar": "v16n16m4s2L3", "P": P, "step": 4096, "count": 3})
+        rows.append({"grammar": "v16n16m4s2L3", "P": P, "step": 4096, "count": 3,
+                     "quantity": "copies", "mean": 256 / P, "se": 0.01})  # fmt: skip
+    for h, chance in ((1, 0.25), (2, 0.02), (3, 0.0004)):
+        rows.append({"grammar": "v16n16m4s2L3", "P": 256, "step": 4096, "count": 1,
+                     "quantity": f"chance_{h}", "mean": chance, "se": 0.0})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
 CASES = {**TABLES, "fig1a": table_fig1a}
+OTHER = {("rhm", "fig2"): table_rhm_fig2}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -83,6 +100,19 @@ def test_figure_is_titled_and_its_legends_hide_no_data(name, kept, tmp_path):
     assert legend_overlaps(fig) == [0] * len(found)
     assert [covered(fig, legend) for legend in found] == [0] * len(found)
     assert len(data_points(fig)) > 0
+
+
+@pytest.mark.parametrize(("study", "name"), sorted(OTHER))
+def test_other_studies_figures_are_titled_and_hide_no_data(study, name, kept, tmp_path):
+    figure = resolve(f"diffgen.{study}.registry:FIGURES")[name]
+    title = figure_heading(figure.title, "small")
+    with heading(title):
+        resolve(figure.plot)(OTHER[study, name](), str(tmp_path / "f.pdf"), str(tmp_path / "f.png"))
+    (fig,) = kept
+    assert fig.get_suptitle().startswith(title)
+    found = legends(fig)
+    assert found and legend_overlaps(fig) == [0] * len(found)
+    assert [covered(fig, legend) for legend in found] == [0] * len(found)
 
 
 def test_a_legend_over_the_data_is_moved_and_the_check_sees_it(kept, tmp_path):

@@ -34,7 +34,7 @@ TINY = {
         "extra_size": 128,
         "pool_size": 512,
         "network": {"arch": "unet", "K": 8, "B": 2},
-        "training": {"epochs": 2, "epoch_images": 256},
+        "training": {"epochs": 2, "epoch_images": 128},
         "sampler": {"samples": 3, "shown": 1, "max_T": 60},
         "measure": {"variance": {"images": 16}, "psnr": {"images": 16}, "jacobian": {"images": 2}},
     },
