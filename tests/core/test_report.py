@@ -293,9 +293,12 @@ def check_report(
     # The front page names the configuration.
     text = browser.script("return document.body.innerText")
     assert f"results under {config['results']}" in text
-    assert "Sizes and seeds per figure" in text
-    for run in config["biased"]["training"]["runs"]:
-        assert f"{run['n']}: {run['epochs']}" in text
+    # One block per study the configuration runs, each figure with its targets.
+    assert "Study 1" in text and "Study 5" in text
+    for target in FIGURES:
+        assert target in text, target
+    # ... and its settings, from the configuration in use.
+    assert f"n_samples={config['biased']['figures']['fig4a']['n_samples']}" in text
     assert f"run with diffgen {__version__}" in text
     front = browser.screenshot()
     front.save(screenshots / f"{name}-front.png")
