@@ -172,5 +172,7 @@ def test_a_checkpoint_of_another_run_stops_the_run_before_anything_is_lost(tiny_
     assert result.returncode != 0
     lines = [line for line in (result.stdout + result.stderr).splitlines() if "diffgen:" in line]
     assert len(lines) == 1 and "holds amplify/train-edm" in lines[0], lines
-    assert first.parent.name in lines[0] and str(second) in lines[0]
+    held, wanted = (f"train/edm/{p.parent.name}/{p.name}" for p in (first, second))
+    assert f"holds amplify/train-edm {held}" in lines[0]
+    assert f"expected amplify {wanted}" in lines[0]
     assert _digests(tiny_results) == before
