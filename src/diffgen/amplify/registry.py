@@ -12,7 +12,7 @@ def _figure(name: str, title: str, inputs: tuple[str, ...]) -> Figure:
 
 
 FIGURES = {
-    "fig1": _figure("fig1", "Fig 1: ρ_model against ρ per sampler setting (K=10)", ("edm",)),
+    "fig1": _figure("fig1", "Fig 1: ρ_model against ρ per sampler setting", ("edm",)),
     "fig2": _figure("fig2", "Fig 2: no-digit, downsized, K=2, K=3 variants", ("edm",)),
     "fig3": _figure("fig3", "Fig 3: ρ_model against the class size", ("edm",)),
     "fig4": _figure("fig4", "Fig 4: ρ_model against the number of steps N", ("edm",)),

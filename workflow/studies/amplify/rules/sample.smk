@@ -19,7 +19,7 @@ rule amplify_sample_edm:
         ENV
     threads: GPU_THREADS
     resources:
-        **gpu_job(60, mem_mb=16000),
+        **gpu_job(30, mem_mb=16000),
     params:
         spec=amplify_sample_edm_spec,
         code=amplify.job("sample-edm").code,
@@ -48,7 +48,7 @@ rule amplify_sample_ddpm:
         ENV
     threads: GPU_THREADS
     resources:
-        **gpu_job(60, mem_mb=16000),
+        **gpu_job(15, mem_mb=16000),
     params:
         spec=amplify_sample_ddpm_spec,
         code=amplify.job("sample-ddpm").code,
