@@ -190,19 +190,23 @@ def test_face_pairs_of_missing_splits_name_the_banks(workflow, tmp_path):
     assert not (tmp_path / "s.csv").exists()
 
 
-@pytest.mark.slow
-def test_an_epoch_without_representative_pairs_names_both_files(workflow, tmp_path):
+def test_an_epoch_without_representative_pairs_names_both_files(tmp_path):
+    import numpy as np
+
+    from diffgen.biased.faces.representatives import ARRAYS, save_representatives
     from diffgen.biased.faces.tables import figA7
     from diffgen.core.errors import InputFileError
 
-    results = _tiny_faces(workflow)
+    representatives = tmp_path / "representatives.h5"
+    arrays = {key: np.zeros((2, 3), dtype=np.float32) for key in ARRAYS}
+    arrays["epochs"] = np.array([5, 16])
+    save_representatives(representatives, arrays, [0, 1], {})
     reference = tmp_path / "reference.json"
-    reference.write_text(json.dumps({"tau_cos": 3, "tau_loss": 3}))  # no checkpoint at 3
-    representatives = results / "measure" / "representatives.h5"
+    reference.write_text(json.dumps({"tau_cos": 3, "tau_loss": 5}))  # no pairs at epoch 3
     inputs = {"faces_reference": [str(reference)],
               "faces_representatives": [str(representatives)]}  # fmt: skip
     with pytest.raises(InputFileError) as raised:
         figA7(inputs, {})
     message = str(raised.value)
     assert str(representatives) in message and str(reference) in message
-    assert "no representative pairs at epoch 3" in message
+    assert "no representative pairs at epoch 3" in message and "[5, 16]" in message

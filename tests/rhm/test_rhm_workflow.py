@@ -151,13 +151,13 @@ def test_a_killed_run_is_unlocked_and_completed_as_the_readme_says(tiny_results)
     process = subprocess.Popen(command, cwd=root, env=dict(os.environ, PATH=path),
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)  # fmt: skip
-    incomplete = root / ".snakemake" / "incomplete"
+    locks = root / ".snakemake" / "locks"
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and process.poll() is None:
-        if incomplete.is_dir() and any(incomplete.iterdir()):
-            break  # a job has started
-        time.sleep(0.1)
-    assert process.poll() is None, "the run ended before a job started"
+        if locks.is_dir() and any(locks.iterdir()):
+            break  # the run holds its lock
+        time.sleep(0.02)
+    assert process.poll() is None, "the run ended before it was killed"
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     locked = _snakemake(root, "rhm_fig2")

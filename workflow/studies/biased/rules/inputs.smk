@@ -97,8 +97,9 @@ def biased_score_noise(w):
 
 
 def biased_noise_argument(wildcards, input):
-    """unpack drops an empty input (no noise: forward trajectories)."""
-    return f"--initial-noise {input.noise}" if "noise" in input.keys() else ""
+    """No noise (an empty input) for forward trajectories."""
+    noise = getattr(input, "noise", [])
+    return f"--initial-noise {noise}" if len(noise) else ""
 
 
 def biased_named_epochs(figure, n):
