@@ -99,9 +99,10 @@ def _digest(path):
 
 
 def test_same_config_gives_the_same_files(tiny_workflow, results, config, tmp_path):
-    """Regenerate the dataset and one sample bank by hand: byte-identical files."""
+    """Regenerate the dataset and one sample bank by hand: byte-identical files (written
+    at the same place below a `biased/` folder, which the identity record names)."""
     spec = {"grammar": config["grammar"], "data": config["data"]}
-    out = tmp_path / "grammar.h5"
+    out = tmp_path / "biased" / "data" / "grammar.h5"
     command = [sys.executable, "-m", "diffgen.cli", "biased", "data", "--spec", json.dumps(spec)]
     subprocess.run([*command, "--out", str(out)], check=True, capture_output=True)
     assert _digest(out) == _digest(results / "data" / "grammar.h5")
