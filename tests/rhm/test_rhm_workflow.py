@@ -2,10 +2,8 @@
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -136,37 +134,6 @@ def test_a_removed_checkpoint_comes_back_as_the_docs_say(tiny_results):
     assert checkpoint.read_bytes() == good
     after = _snakemake(root, "rhm_fig1", "-n")
     assert "Nothing to be done" in after.stdout + after.stderr, after.stdout[-2000:]
-
-
-def test_a_killed_run_is_unlocked_and_completed_as_the_readme_says(tiny_results):
-    """README (After a killed run): SIGKILL leaves Snakemake's lock; the next call says so,
-    `snakemake --unlock` clears it and the rerun completes with the same bytes."""
-    root = tiny_results.parents[2]
-    table = next(tiny_results.glob("measure/*/P*/seed*_last.csv"))
-    good = table.read_bytes()
-    table.unlink()
-    command = [*snakemake_command(), "rhm_fig2", "--cores", "1", "--configfile", "config.yaml",
-               "resources/presets/small.yaml", "tiny.yaml"]  # fmt: skip
-    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
-    process = subprocess.Popen(command, cwd=root, env=dict(os.environ, PATH=path),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)  # fmt: skip
-    locks = root / ".snakemake" / "locks"
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and process.poll() is None:
-        if locks.is_dir() and any(locks.iterdir()):
-            break  # the run holds its lock
-        time.sleep(0.02)
-    assert process.poll() is None, "the run ended before it was killed"
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
-    locked = _snakemake(root, "rhm_fig2")
-    assert locked.returncode != 0
-    assert "cannot be locked" in locked.stdout + locked.stderr, locked.stderr[-2000:]
-    assert _snakemake(root, "--unlock", "rhm_fig2").returncode == 0
-    rerun = _snakemake(root, "rhm_fig2", "--rerun-incomplete")
-    assert rerun.returncode == 0, rerun.stderr[-3000:]
-    assert table.read_bytes() == good
 
 
 def test_a_checkpoint_from_another_place_stops_the_run_before_anything_is_lost(tiny_results):
