@@ -139,10 +139,14 @@ def _data_job(spec: dict, out) -> None:
 
 def test_data_job_is_byte_reproducible_with_disjoint_splits_and_the_pool_mean(tmp_path):
     spec = {"data": {"path": "", "size": 16, "seed": 0}, "splits": 3, "n": 8, "n_test": 5}
-    _data_job(spec, tmp_path / "a.h5")
-    _data_job(copy.deepcopy(spec), tmp_path / "b.h5")
-    assert (tmp_path / "a.h5").read_bytes() == (tmp_path / "b.h5").read_bytes()
-    faces = dataset.load(tmp_path / "a.h5")
+    # Same file name in two folders: the identity record names the file's place.
+    first, second = tmp_path / "a" / "faces.h5", tmp_path / "b" / "faces.h5"
+    first.parent.mkdir()
+    second.parent.mkdir()
+    _data_job(spec, first)
+    _data_job(copy.deepcopy(spec), second)
+    assert first.read_bytes() == second.read_bytes()
+    faces = dataset.load(first)
     assert faces.train.shape == (24, 1, 16, 16) and faces.test.shape == (5, 1, 16, 16)
     assert faces.attrs["mean"] == pytest.approx(faces.train.astype(np.float64).mean())
     assert np.array_equal(faces.split(1, 8), synthfaces.generate(0, 0, 8, 16, 16))
