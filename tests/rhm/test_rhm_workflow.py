@@ -2,8 +2,10 @@
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -134,6 +136,49 @@ def test_a_removed_checkpoint_comes_back_as_the_docs_say(tiny_results):
     assert checkpoint.read_bytes() == good
     after = _snakemake(root, "rhm_fig1", "-n")
     assert "Nothing to be done" in after.stdout + after.stderr, after.stdout[-2000:]
+
+
+def _killed_while_locked(root: Path, *args: str, timeout: float = 120) -> None:
+    """Start ``snakemake <args>`` and SIGKILL its whole process group as soon as it holds
+    Snakemake's lock (a power loss or `scancel` of the driver, as far as Snakemake knows)."""
+    command = [*snakemake_command(), *args, "--cores", "2", "--configfile", "config.yaml",
+               "resources/presets/small.yaml", "tiny.yaml"]  # fmt: skip
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    run = subprocess.Popen(command, cwd=root, env=dict(os.environ, PATH=path),
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           start_new_session=True)  # fmt: skip
+    locks = root / ".snakemake" / "locks"
+    deadline = time.monotonic() + timeout
+    try:
+        while not any(locks.glob("*.lock")):
+            assert run.poll() is None, "the run ended before it took Snakemake's lock"
+            assert time.monotonic() < deadline, "no lock seen"
+            time.sleep(0.1)
+    finally:
+        os.killpg(run.pid, signal.SIGKILL)
+        run.wait()
+
+
+def test_a_killed_run_is_unlocked_and_finished_as_the_docs_say(tiny_results):
+    """docs/reliability.md: after a killed run the next one stops on Snakemake's lock;
+    `snakemake --unlock <target>` clears it and the same command again finishes the
+    figure, with the same checkpoints (training resumes bit for bit)."""
+    root = tiny_results.parents[2]
+    checkpoints = {p: p.read_bytes() for p in tiny_results.glob("train/*/P*/seed*/step*.pt")}
+    command = ("rhm_fig1", "--forcerun", "rhm_train")
+    _killed_while_locked(root, *command)
+    locked = _snakemake(root, *command)
+    assert locked.returncode != 0
+    assert "--unlock" in locked.stdout + locked.stderr, locked.stderr[-2000:]
+    assert _snakemake(root, "--unlock", "rhm_fig1").returncode == 0
+    # The same command again: the killed jobs rerun (their outputs were removed when they
+    # started, so a plain `snakemake rhm_fig1` could find nothing to do for them).
+    finished = _snakemake(root, *command, "--rerun-incomplete")
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    assert (tiny_results / "figures" / "fig1.pdf").is_file()
+    assert {p: p.read_bytes() for p in checkpoints} == checkpoints
+    again = _snakemake(root, "rhm_fig1", "-n")
+    assert "Nothing to be done" in again.stdout + again.stderr, again.stdout[-2000:]
 
 
 def test_a_checkpoint_from_another_place_stops_the_run_before_anything_is_lost(tiny_results):
