@@ -82,6 +82,65 @@ def test_small_preset_plan():
     assert {s.steps for _, s in plan.measurements("fig4")} == {4, 6, 10, 16, 25, 40}
 
 
+def test_medium_preset_plan_is_what_the_acceptance_reads():
+    """The medium GPU preset: fig 1 trains the 8.8M K2 network once per rho (3 runs) and
+    samples each at (6, 0), (6, 60), (160, 0), (160, 60); fig 5 trains one eps-UNet per T."""
+    section = workflow_config("resources/presets/medium_amplify.yaml", study="amplify")
+    check_consistency(section)
+    plan = Plan(section)
+    runs = plan.runs("fig1")
+    assert len(runs) == 3 and {run.variant for run in runs} == {"K2"}
+    assert {run.data.rho for run in runs} == {0.7, 0.9, 0.99}
+    settings = {(s.steps, s.s_churn) for _, s in plan.measurements("fig1")}
+    assert settings == {(6, 0), (6, 60), (160, 0), (160, 60)}
+    assert plan.ddpm_T() == [500, 1000]
+
+
+def _acceptance_tables(tmp_path, overlap, fig5_values):
+    """fig1: the slow sampler 0.25 above the fast one at each rho, its interval reaching
+    down to 0 when ``overlap``; fig5: one T, values at w = 0.1, 1, 5 (intervals +-0.02)."""
+    rows = []
+    for rho in (0.7, 0.9):
+        fast, slow = rho - 0.2, rho + 0.05
+        rows.append({"rho": rho, "steps": 6, "s_churn": 0, "rho_model": fast,
+                     "ci_low": fast - 0.02, "ci_high": fast + 0.02})  # fmt: skip
+        slow_low = 0.0 if overlap else slow - 0.02
+        rows.append({"rho": rho, "steps": 160, "s_churn": 60, "rho_model": slow,
+                     "ci_low": slow_low, "ci_high": slow + 0.02})  # fmt: skip
+    pd.DataFrame(rows).to_csv(tmp_path / "fig1.csv", index=False)
+    fig5 = [{"T": 500, "w": w, "rho_model": v, "ci_low": v - 0.02, "ci_high": v + 0.02}
+            for w, v in zip((0.1, 1, 5), fig5_values, strict=True)]  # fmt: skip
+    pd.DataFrame(fig5).to_csv(tmp_path / "fig5.csv", index=False)
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("overlap", "fig5_values", "holds"),
+    [
+        (False, (0.5, 0.7, 0.9), True),  # slow sampler above, disjoint; fig 5 rising
+        (False, (0.5, 0.9, 0.87), True),  # a dip inside the intervals is allowed
+        (False, (0.5, 0.9, 0.7), False),  # a drop beyond the intervals is not
+        (True, (0.5, 0.7, 0.9), False),  # slow sampler above, intervals overlapping
+    ],
+)
+def test_medium_acceptance_on_hand_tables(tmp_path, overlap, fig5_values, holds):
+    from diffgen.amplify.acceptance import checks, main
+
+    tables = _acceptance_tables(tmp_path, overlap, fig5_values)
+    results = checks(tables)
+    assert len(results) == 3
+    assert all(ok for _, ok in results) is holds
+    assert main([str(tables)]) == (0 if holds else 1)
+
+
+def test_medium_acceptance_without_tables_is_one_line(tmp_path, capsys):
+    from diffgen.amplify.acceptance import main
+
+    assert main([str(tmp_path)]) == 2
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and out[0].startswith("diffgen:") and "fig1.csv" in out[0]
+
+
 def test_a_bad_config_is_one_line(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text(yaml.safe_dump({"amplify": {"figures": {"fig1": {"panels": [
