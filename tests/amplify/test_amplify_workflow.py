@@ -139,6 +139,11 @@ def test_medium_acceptance_without_tables_is_one_line(tmp_path, capsys):
     assert main([str(tmp_path)]) == 2
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == 1 and out[0].startswith("diffgen:") and "fig1.csv" in out[0]
+    _acceptance_tables(tmp_path, False, (0.5, 0.7, 0.9))
+    pd.read_csv(tmp_path / "fig5.csv").drop(columns="ci_high").to_csv(tmp_path / "fig5.csv")
+    assert main([str(tmp_path)]) == 2
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out == [f"diffgen: {tmp_path / 'fig5.csv'}: lacks columns ci_high"]
 
 
 def test_a_bad_config_is_one_line(tmp_path):

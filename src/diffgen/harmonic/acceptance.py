@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from diffgen.core.acceptance import verdict
+
 
 def checks(root: Path) -> dict[str, bool]:
     var = pd.read_csv(root / "tables" / "var.csv")
@@ -41,10 +43,7 @@ def checks(root: Path) -> dict[str, bool]:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     results = checks(Path(argv[0] if argv else "results/medium/harmonic"))
-    for clause, ok in results.items():
-        print(f"{'PASS' if ok else 'FAIL'}  {clause}")
-    print("acceptance:", "met" if all(results.values()) else "NOT met")
-    return 0 if all(results.values()) else 1
+    return verdict(results.items())
 
 
 if __name__ == "__main__":

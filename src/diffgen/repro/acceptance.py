@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from diffgen.core.acceptance import verdict
+
 
 def checks(tables: Path) -> list[tuple[str, bool]]:
     fig2 = pd.read_csv(tables / "fig2.csv")
@@ -42,11 +44,7 @@ def checks(tables: Path) -> list[tuple[str, bool]]:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     results = checks(Path(argv[0] if argv else "results/medium/repro/tables"))
-    for name, ok in results:
-        print(f"{'PASS' if ok else 'FAIL'}  {name}")
-    held = all(ok for _, ok in results)
-    print(f"medium check {'holds' if held else 'does not hold'}")
-    return 0 if held else 1
+    return verdict(results)
 
 
 if __name__ == "__main__":
