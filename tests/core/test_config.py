@@ -159,6 +159,26 @@ def test_shared_keys_take_their_defaults():
     assert shared["threads"] == {"gpu_job": 4, "cpu_job": 2}
 
 
+def test_named_entries_take_the_defaults_of_their_schema():
+    # A mapping of user-chosen names (e.g. rhm.runs.<family>) fills each entry's defaults.
+    schema = {
+        "type": "object",
+        "properties": {
+            "families": {
+                "type": "object",
+                "default": {},
+                "additionalProperties": {
+                    "type": "object",
+                    "properties": {"seeds": {"type": "integer", "default": 3}},
+                },
+            }
+        },
+    }
+    section = {"families": {"a": {}, "b": {"seeds": 1}}}
+    validate(section, schema)
+    assert section == {"families": {"a": {"seeds": 3}, "b": {"seeds": 1}}}
+
+
 def test_plan_of_the_paper():
     plan = Plan(filled(PAPER))
     assert len(plan.checkpoints(12000)) == 25

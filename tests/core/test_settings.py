@@ -164,8 +164,8 @@ CASES = {
         {**RHM_FB_BP, "t": [5, 300]},
         "t",
         "rhm",
-        {"figures": {"fig3": {"t": [5, 300]}}},
-        "rhm.figures.fig3.t",
+        {"forward_backward": {"t": [5, 300]}},
+        "rhm.forward_backward.t",
     ),
     "rhm: strings that cannot fit in memory": Case(
         "rhm",
@@ -173,8 +173,8 @@ CASES = {
         {**RHM_DATA, "P": 10**12},
         "P",
         "rhm",
-        {"data": {"replacement": True, "P_test": 32}, "figures": {"fig1": {"P": 10**12}}},
-        "rhm.figures.fig1.P",
+        {"data": {"replacement": True, "P_test": 32}, "runs": {"curve": {"P": 10**12}}},
+        "rhm.runs.curve.P",
     ),
     "rhm: a grammar too large to exist": Case(
         "rhm",
@@ -182,8 +182,8 @@ CASES = {
         {**RHM_STRINGS, "grammar": ABSURD},
         "grammar.L",
         "rhm",
-        {"figures": {"fig1": {"grammar": ABSURD}}},
-        "rhm.figures.fig1.grammar.L",
+        {"runs": {"curve": {"grammar": ABSURD}}},
+        "rhm.runs.curve.grammar.L",
     ),
     "biased: a pool that cannot fit in memory": Case(
         "biased",
@@ -330,8 +330,8 @@ def paper(study: str) -> dict:
 def test_an_absurd_grammar_shape_is_refused_at_once():
     # 2^16^12 leaves: its exact string count m^((s^L − 1)/(s − 1)) never finishes.
     absurd = {"v": 2, "n": 2, "m": 2, "s": 16, "L": 12}
-    message = timed_config_error("rhm", paper("rhm"), {"figures": {"fig1": {"grammar": absurd}}})
-    assert message.startswith("config key 'rhm.figures.fig1.grammar.L'"), message
+    message = timed_config_error("rhm", paper("rhm"), {"runs": {"curve": {"grammar": absurd}}})
+    assert message.startswith("config key 'rhm.runs.curve.grammar.L'"), message
     assert f"{16**12:,} leaves" in message
 
 
@@ -339,7 +339,7 @@ def test_a_huge_but_possible_grammar_is_checked_in_log_space():
     # Pmax = 64·64^4095: strings are drawn with replacement, no exact count needed.
     start = time.perf_counter()
     big = {"v": 64, "n": 64, "m": 64, "s": 2, "L": 12}
-    checked("rhm", merge(paper("rhm"), {"figures": {"fig1": {"grammar": big}}}))
+    checked("rhm", merge(paper("rhm"), {"runs": {"curve": {"grammar": big}}}))
     assert time.perf_counter() - start < PARSE_SECONDS
 
 
@@ -365,10 +365,10 @@ def test_strings_that_cannot_fit_in_memory_are_refused_with_their_size():
     from diffgen.core.checks import MAX_DATA_BYTES
 
     section = paper("rhm")
-    changes = {"data": {"replacement": True}, "figures": {"fig1": {"P": 10**12}}}
+    changes = {"data": {"replacement": True}, "runs": {"curve": {"P": 10**12}}}
     message = timed_config_error("rhm", section, changes)
-    assert message.startswith("config key 'rhm.figures.fig1.P'"), message
-    grammar = section["figures"]["fig1"]["grammar"]  # v8 m3 s2 L3: 15 nodes a tree
+    assert message.startswith("config key 'rhm.runs.curve.P'"), message
+    grammar = section["runs"]["curve"]["grammar"]  # v8 m3 s2 L3: 15 nodes a tree
     nodes = sum(grammar["s"] ** level for level in range(grammar["L"] + 1))
     count = 10**12 + section["data"]["P_test"]
     need = count * (nodes + 1) * 8  # int64 trees and an index each

@@ -22,14 +22,12 @@ TINY = {
         "training": {"steps": 2048, "log_every": 512},
         "data": {"P_test": 256},
         "evaluation": {"n_samples": 256, "first_step": 1024, "loss_strings": 256},
-        "figures": {
-            "fig3": {
-                "grammars": [{"v": 8, "n": 8, "m": 3, "s": 2, "L": 3}],
-                "n_strings": 256,
-                "t": [10, 20, 30, 40, 60, 80],
-                "model_strings": 128,
-                "model_t": [10, 30, 50],
-            }
+        "forward_backward": {
+            "grammars": [{"v": 8, "n": 8, "m": 3, "s": 2, "L": 3}],
+            "n_strings": 256,
+            "t": [10, 20, 30, 40, 60, 80],
+            "model_strings": 128,
+            "model_t": [10, 30, 50],
         },
     },
 }

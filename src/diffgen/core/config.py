@@ -102,6 +102,11 @@ def _fill_defaults(instance: object, schema: dict) -> None:
             if isinstance(instance[key], list) and isinstance(items, dict):
                 for item in instance[key]:
                     _fill_defaults(item, items)
+    # Named entries (a mapping of user-chosen names, each of one schema) take its defaults too.
+    named = schema.get("additionalProperties")
+    if isinstance(named, dict):
+        for key in set(instance) - set(schema.get("properties", {})):
+            _fill_defaults(instance[key], named)
 
 
 def section_defaults(schema: dict, *path: str) -> dict:

@@ -1,5 +1,6 @@
-# Forward-backward runs (fig3, fig4): exact BP on every fig3 grammar, and
-# fig1's final models on fig1's grammar, from the same start strings and x_t.
+# The forward-backward measurement (section forward_backward): exact BP on each
+# of its grammars, and the final models of the run family it names (model) on
+# that family's grammar, from the same start strings and x_t.
 
 
 rule rhm_forward_backward_bp:

@@ -27,12 +27,19 @@ def rhm_last_checkpoint(w):
     return rhm.CHECKPOINT.format(grammar=w.grammar, P=w.P, seed=w.seed, step=step)
 
 
-#: Which checkpoints each trained figure's measurement tables cover.
-RHM_MEASURED = {"fig1": "all", "fig2": "last"}
+def rhm_measure_paths(figure):
+    """The measurement tables of the run family a figure names (figures.<figure>.runs),
+    covering the checkpoints the family's `measured` says."""
+    family = RHM_PLAN.section_of(figure, "measure")
+    which = RHM_PLAN.measured_of(family)
+    return [
+        rhm_run_path(rhm.MEASURE, run, which=which) for run in RHM_PLAN.runs(family)
+    ]
 
 
 def rhm_fb_paths(part):
-    """figure -> the forward-backward tables of BP and of the overlaid models."""
+    """figure -> the forward-backward tables of BP and of the overlaid models (the study's
+    one forward-backward measurement, whatever figure reads it)."""
 
     def paths(figure):
         bp = [rhm.FB_BP.format(grammar=g, part=part) for g in RHM_PLAN.fb_grammars()]
@@ -45,14 +52,7 @@ def rhm_fb_paths(part):
 
 
 # The kinds of measurement tables the figures of the registry read.
-rhm.add_inputs(
-    "measure",
-    lambda figure: [
-        rhm_run_path(rhm.MEASURE, run, which=RHM_MEASURED[figure])
-        for run in RHM_PLAN.runs(figure)
-    ],
-    RHM_COLUMNS["measure"],
-)
+rhm.add_inputs("measure", rhm_measure_paths, RHM_COLUMNS["measure"])
 rhm.add_inputs("keep", rhm_fb_paths("keep"), RHM_COLUMNS["keep"])
 rhm.add_inputs("fluct", rhm_fb_paths("fluct"), RHM_COLUMNS["fluct"])
 rhm.add_data(

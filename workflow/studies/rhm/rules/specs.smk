@@ -99,37 +99,37 @@ def rhm_strings_spec(w):
             "seed_rules": rhm.config["data"]["seed_rules"],
             "rules_path": rhm.config["rules_path"],
             "count": RHM_PLAN.string_count(w.grammar),
-            "seed": rhm.config["figures"]["fig3"]["seed"],
+            "seed": rhm.config["forward_backward"]["seed"],
         }
     )
 
 
 def rhm_fb_bp_spec(w):
-    fig3 = rhm.config["figures"]["fig3"]
+    fb = rhm.config["forward_backward"]
     return rhm_json(
         {
             "grammar": w.grammar,
-            "count": fig3["n_strings"],
-            "t": fig3["t"],
+            "count": fb["n_strings"],
+            "t": fb["t"],
             "diffusion": rhm.config["diffusion"],
-            "seed": fig3["seed"],
-            "dtype": fig3["dtype"],
-            "batch_size": fig3["batch_size"],
+            "seed": fb["seed"],
+            "dtype": fb["dtype"],
+            "batch_size": fb["batch_size"],
         }
     )
 
 
 def rhm_fb_model_spec(w):
-    fig3 = rhm.config["figures"]["fig3"]
+    fb = rhm.config["forward_backward"]
     return rhm_json(
         {
             "run": rhm_run_of(w),
             "step": RHM_PLAN.checkpoints(int(w.P))[-1],
-            "t": fig3["model_t"],
-            "count": fig3["model_strings"],
+            "t": fb["model_t"],
+            "count": fb["model_strings"],
             "diffusion": rhm.config["diffusion"],
-            "seed": fig3["seed"],
-            "batch_size": fig3["batch_size"],
+            "seed": fb["seed"],
+            "batch_size": fb["batch_size"],
             "mixed_precision": rhm.config["evaluation"]["mixed_precision"],
         }
     )

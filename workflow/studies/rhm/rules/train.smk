@@ -2,7 +2,8 @@
 # two and at the last step. Runtime requests follow cluster.train_steps_per_minute.
 # One rule per distinct step count (a rule's outputs are fixed): rhm_train for
 # training.steps, the only one under the default budget; under
-# figures.fig2.budget = epochs, rhm_train_<S> for the sizes P that train S steps.
+# a family's epochs_of (runs.<family>.epochs_of), rhm_train_<S> for the sizes P
+# that train S steps.
 
 for rhm_steps, rhm_sizes in RHM_PLAN.budgets().items():
 
