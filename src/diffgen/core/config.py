@@ -90,10 +90,15 @@ def merge(base: dict, override: dict) -> dict:
 
 
 def _fill_defaults(instance: object, schema: dict) -> None:
-    """Insert schema defaults for absent keys, recursively (after a successful check)."""
+    """Insert schema defaults for absent keys, recursively (after a successful check).
+
+    Entries of a mapping of named sections (``additionalProperties`` an object
+    schema) get the defaults of that schema too.
+    """
     if not isinstance(instance, dict) or schema.get("type") != "object":
         return
-    for key, sub in schema.get("properties", {}).items():
+    properties = schema.get("properties", {})
+    for key, sub in properties.items():
         if key not in instance and "default" in sub:
             instance[key] = copy.deepcopy(sub["default"])
         if key in instance:
@@ -102,6 +107,11 @@ def _fill_defaults(instance: object, schema: dict) -> None:
             if isinstance(instance[key], list) and isinstance(items, dict):
                 for item in instance[key]:
                     _fill_defaults(item, items)
+    named = schema.get("additionalProperties")
+    if isinstance(named, dict):
+        for key, value in instance.items():
+            if key not in properties:
+                _fill_defaults(value, named)
 
 
 def section_defaults(schema: dict, *path: str) -> dict:
