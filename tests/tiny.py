@@ -34,9 +34,10 @@ TINY = {
         },
         "evaluation": {"loss_sequences": 128},
         "sample_split": {"same_split_pairs": 1},
+        "sequential": {"critical": {"seeds": SEEDS, "n_sequences": 64, "reps": 1}},
         "figures": {
-            "fig1b": {"sizes": [64], "seeds": SEEDS, "n_sequences": 64, "reps": 1},
-            "fig6": {"sizes": [64], "seeds": SEEDS, "n_sequences": 64, "reps": 1},
+            "fig1b": {"sizes": [64]},
+            "fig6": {"sizes": [64]},
             "fig3b": {"sizes": [64], "seeds": SEEDS, "n_sequences": 64, "reps": 1},
             "fig4a": {"sizes": [64], "seeds": SEEDS, "n_samples": 256},
             "fig4b": {"sizes": [64], "seeds": SEEDS, "n_sequences": 64},

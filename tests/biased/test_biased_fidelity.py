@@ -143,7 +143,7 @@ def test_reference_epochs_come_from_fig4a_seed_averaged_curves_where_it_has_the_
 
 def test_paper_plan_pairs_every_cross_split_model_pair():
     plan = Plan(section(PAPER))
-    pairs = plan.pairs("fig1b", 12000)
+    pairs = plan.pairs("critical", 12000)
     disjoint = [p for p in pairs if not p.same_split]
     assert len(disjoint) == math.comb(15, 2) == 105
     assert all(p.first.split != p.second.split for p in disjoint)
@@ -152,7 +152,7 @@ def test_paper_plan_pairs_every_cross_split_model_pair():
     }
     same = [p for p in pairs if p.same_split]
     assert [(p.first.split, p.second.seed) for p in same] == [(0, 100), (1, 101), (2, 102)]
-    assert len(plan.pair_models("fig1b", 12000)) == 18
+    assert len(plan.pair_models("critical", 12000)) == 18
     assert len(plan.all_models()) == 3 * 18  # no extra training for the pairs
 
 
@@ -163,20 +163,26 @@ def test_paper_config_follows_the_reference_sizes():
     fig3b = config["figures"]["fig3b"]
     assert fig3b["trajectory"] == "forward" and fig3b["t_fractions"] == "all"
     assert fig3b["reps"] == 5 and fig3b["bp_ks"] == [1, 2]
-    assert config["figures"]["fig1b"]["reps"] == 5
+    assert config["sequential"]["critical"]["reps"] == 5
     assert config["figures"]["figA11"]["checkpoints"] == [
         "first", "nn_divergence_min", "test_loss_min", "last",
     ]  # fmt: skip
 
 
-def test_fig6_reads_its_own_keys_and_shares_measurements_only_when_equal():
+def test_fig1b_and_fig6_name_one_measurement_and_another_is_a_section_away():
     config = section(PAPER)
-    assert Plan(config).measurement_source("fig6") == "fig1b"
-    other = section(merge(PAPER, {"figures": {"fig6": {"t_fraction": 0.2}}}))
-    assert other["figures"]["fig6"]["t_fraction"] == 0.2
-    assert other["figures"]["fig1b"]["t_fraction"] == 0.15
-    assert Plan(other).measurement_source("fig6") == "fig6"
-    assert Plan(other).measurement_source("fig1b") == "fig1b"
+    plan = Plan(config)
+    assert plan.sequential("fig1b") == plan.sequential("fig6") == "critical"
+    assert plan.figure_options("fig6")["t_fraction"] == 0.15  # the plot's title
+    late = {
+        "sequential": {"late": {"t_fraction": 0.2}},
+        "figures": {"fig6": {"sequential": "late"}},
+    }
+    other = Plan(section(merge(PAPER, late)))
+    assert other.measurement("late")["t_fraction"] == 0.2
+    assert other.measurement("late")["seeds"] == 15  # the schema's defaults fill the rest
+    assert other.sequential("fig1b") == "critical" and other.sequential("fig6") == "late"
+    assert other.figure_options("fig6")["t_fraction"] == 0.2
 
 
 def test_named_checkpoints_resolve_and_merge_equal_epochs():

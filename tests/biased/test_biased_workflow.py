@@ -54,7 +54,7 @@ def test_tables_have_the_expected_rows(results, config):
     assert sorted(fig4a["epoch"]) == plan.checkpoints(n4a)
     assert (fig4a["n_seeds"] == figs["fig4a"]["seeds"]).all()
     assert fig4a[["nn_kl_mean", "test_loss_mean", "train_loss_mean"]].notna().all().all()
-    ks = figs["fig1b"]["ks"]
+    ks = plan.measurement(figs["fig1b"]["sequential"])["ks"]
     for name in ("fig1b", "fig6"):
         table = tables[name]
         series = {*(f"oracle_k{k}_{d}" for k in ks for d in ("test", "train")),

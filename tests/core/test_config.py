@@ -85,12 +85,14 @@ def test_an_imported_pool_too_small_for_the_splits_fails_at_parse_time(tmp_path)
     small = {
         "data": {"import_path": str(reference), "n_test": 200},
         "training": {"seeds": 2, "runs": [{"n": 400, "epochs": 10}]},
-        "figures": {name: {"sizes": [400], "seeds": 2} for name in ("fig1b", "fig6", "fig3b",
-                    "fig4a", "fig4b", "fig5", "figA11")},
+        "sequential": {"critical": {"seeds": 2, "n_sequences": 100}},
+        "figures": {name: {"sizes": [400], "seeds": 2} for name in ("fig3b", "fig4a", "fig4b",
+                    "fig5", "figA11")},
         "evaluation": {"loss_sequences": 100},
         "sample_split": {"same_split_pairs": 1},
     }  # fmt: skip
-    for figure in ("fig1b", "fig6", "fig3b", "fig4b", "fig5"):
+    small["figures"].update({name: {"sizes": [400]} for name in ("fig1b", "fig6")})
+    for figure in ("fig3b", "fig4b", "fig5"):
         small["figures"][figure]["n_sequences"] = 100
     small["figures"]["fig4a"]["n_samples"] = 100
     small["figures"]["figA11"]["empirical_size"] = 100
@@ -137,6 +139,10 @@ def test_snakemake_reports_a_bad_config_on_one_line(tmp_path):
         ("biased={training: {seeds: zero}}", "'biased.training.seeds': 'zero' is not of type"),
         ("biased={diffusion: {T: 5}}", "'biased.diffusion.T': with T=5"),
         ("biased={training: {seeds: [}", "--config biased:"),
+        (
+            "biased={figures: {fig6: {sequential: late}}}",
+            "'biased.figures.fig6.sequential': no measurement 'late' under sequential (critical)",
+        ),
     ],
 )
 def test_bad_command_line_overrides_are_one_line(override, message):
@@ -185,15 +191,15 @@ def test_plan_of_the_paper():
     assert plan.checkpoints(12000)[0] == 100 and plan.checkpoints(12000)[-1] == 30000
     # 15 seeds per size plus 3 same-split twins (Fig 1b/6 sizes), for 3 sizes.
     assert len(plan.all_models()) == 3 * 18
-    pairs = plan.pairs("fig1b", 12000)
+    pairs = plan.pairs("critical", 12000)
     assert sum(p.same_split for p in pairs) == 3 and len(pairs) == 105 + 3  # C(15, 2) + twins
     assert all(p.first.split != p.second.split for p in pairs if not p.same_split)
     assert all(p.first.split == p.second.split for p in pairs if p.same_split)
 
 
-def _job_counts(target):
+def _job_counts(*arguments):
     result = subprocess.run(
-        ["snakemake", "-n", target, "--quiet", "rules"],
+        ["snakemake", "-n", *arguments, "--quiet", "rules"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -225,3 +231,14 @@ def test_paper_scale_dry_run_lists_the_paper_jobs():
     alias = _job_counts("biased_fig4a")
     assert alias.pop("biased_fig4a") == counts.pop("fig4a") == 1
     assert alias == counts
+
+
+def test_figures_naming_one_measurement_plan_its_jobs_once():
+    """Fig 1(b) and Fig 6 name one measurement: Fig 1(b)'s models at 12k are among Fig 6's,
+    so both figures add no job to Fig 6's; naming another adds that one's jobs."""
+    shared = _job_counts("fig1b", "fig6")
+    assert shared["biased_sequential"] == 45 and shared["biased_sample_split"] == 3
+    late = "biased={sequential: {late: {t_fraction: 0.2}}, figures: {fig1b: {sequential: late}}}"
+    apart = _job_counts("fig1b", "fig6", "--config", late)
+    assert apart["biased_sequential"] == 45 + 15 and apart["biased_sample_split"] == 3 + 1
+    assert apart["biased_train_n12000"] == shared["biased_train_n12000"] == 18

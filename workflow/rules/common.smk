@@ -179,7 +179,8 @@ class Study:
     - ``Study(name, title, check, figures, paths={KEY: template})``: the config
       section ``name`` is validated against ``workflow/studies/<name>/schema.yaml``
       and ``check``; every path template (relative to ``<results>/<name>/``) is an
-      attribute (``study.KEY``).
+      attribute (``study.KEY``). ``options(figure)``, if given, gives a figure's
+      options for its table and plot (default: its ``figures.<figure>`` section).
     - ``add_inputs(kind, fn, columns)``: the tables of a kind that figures read
       (``fn()`` gives their paths; the registry names kinds, never paths);
       ``add_data(fn)``, ``add_models(fn)``: files of ``<name>_data``/``_models``.
@@ -197,6 +198,7 @@ class Study:
         paths=None,
         bare_targets=False,
         identity=False,
+        options=None,
     ):
         try:
             section = config.setdefault(name, {})
@@ -210,6 +212,7 @@ class Study:
         self.figures = figures
         self.bare_targets = bare_targets
         self.identity = identity
+        self._options = options
         self.results = f"{R}/{name}"
         self.logs = f"{R}/logs/{name}"
         self._inputs = {}
@@ -283,6 +286,8 @@ class Study:
         return [figure, *names] if self.bare_targets else names
 
     def figure_options(self, figure):
+        if self._options is not None:
+            return self._options(figure)
         return self.config.get("figures", {}).get(figure, {})
 
     def all_figure_files(self):

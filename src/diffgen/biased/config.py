@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from diffgen.biased import dataset
-from diffgen.biased.plan import FIRST, LAST, PAIR_FIGURES, REFERENCES, Plan
+from diffgen.biased.plan import FIRST, LAST, REFERENCES, Plan
 from diffgen.core.checks import check_checkpoint_list, check_linear_schedule, config_key
 from diffgen.core.errors import ConfigError, DiffgenError
 
 SECTION = "biased"
+
+#: Figures whose ``n_sequences`` are held-out sequences (App. Fig 11's are random starts).
+HELD_OUT_FIGURES = ("fig3b", "fig4b", "fig5")
 
 
 def _fail(key: str, message: str) -> None:
@@ -32,9 +35,7 @@ def check_consistency(config: dict) -> None:
             "sample_split.same_split_pairs",
             f"{same} same-split pairs need {same} splits but training.seeds is {training['seeds']}",
         )
-    for name in PAIR_FIGURES:
-        if figures[name]["seeds"] < 2 and same == 0:
-            _fail(f"figures.{name}.seeds", "one seed and no same-split pairs: no pair to compare")
+    _check_measurements(config)
     for name, fig in figures.items():
         for n in fig.get("sizes", []):
             if n not in sizes:
@@ -53,8 +54,11 @@ def check_consistency(config: dict) -> None:
     test_needs = {
         "figures.fig4a.n_samples": figures["fig4a"]["n_samples"],
         **{
-            f"figures.{name}.n_sequences": figures[name]["n_sequences"]
-            for name in ("fig1b", "fig6", "fig3b", "fig4b", "fig5")
+            f"sequential.{name}.n_sequences": measurement["n_sequences"]
+            for name, measurement in config["sequential"].items()
+        },
+        **{
+            f"figures.{name}.n_sequences": figures[name]["n_sequences"] for name in HELD_OUT_FIGURES
         },
         "evaluation.loss_sequences": config["evaluation"]["loss_sequences"],
     }
@@ -72,6 +76,33 @@ def check_consistency(config: dict) -> None:
     for run in training["runs"]:
         epochs = plan.checkpoints(run["n"])
         check_checkpoint_list(epochs, run["epochs"], lambda _: where("n_checkpoints"), "epoch")
+
+
+def _check_measurements(config: dict) -> None:
+    """Each sequential-learning measurement has pairs and fits the runs; each figure's
+    ``sequential`` names one."""
+    measurements, training = config["sequential"], config["training"]
+    same = config["sample_split"]["same_split_pairs"]
+    for name, measurement in measurements.items():
+        key = f"sequential.{name}"
+        if measurement["seeds"] < 2 and same == 0:
+            _fail(f"{key}.seeds", "one seed and no same-split pairs: no pair to compare")
+        if measurement["seeds"] > training["seeds"]:
+            _fail(
+                f"{key}.seeds",
+                f"{measurement['seeds']} exceeds training.seeds={training['seeds']}",
+            )
+        for k in measurement["ks"]:
+            if k > config["grammar"]["l"]:
+                _fail(f"{key}.ks", f"k={k} exceeds grammar.l={config['grammar']['l']}")
+    for figure, spec in config["figures"].items():
+        name = spec.get("sequential")
+        if name is not None and name not in measurements:
+            known = ", ".join(measurements)
+            _fail(
+                f"figures.{figure}.sequential",
+                f"no measurement '{name}' under sequential ({known})",
+            )
 
 
 def _check_named_checkpoints(config: dict, figure: str) -> None:

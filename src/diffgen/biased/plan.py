@@ -11,12 +11,6 @@ from dataclasses import dataclass
 
 from diffgen.biased.checkpoints import checkpoint_epochs
 
-#: Figures whose measurements compare pairs of models (sample-split KL).
-PAIR_FIGURES = ("fig1b", "fig6")
-
-#: The settings that define a sequential-learning measurement (Fig 1b, Fig 6).
-MEASUREMENT_KEYS = ("seeds", "t_fraction", "n_sequences", "reps", "ks")
-
 #: Named checkpoints a figure can ask for besides an epoch number (App. Fig 11).
 FIRST, LAST = "first", "last"
 REFERENCES = ("nn_divergence_min", "test_loss_min")
@@ -53,57 +47,71 @@ class Plan:
             self.epochs_of[n], training["n_checkpoints"], training["first_checkpoint"]
         )
 
+    def sequential(self, figure: str) -> str | None:
+        """The sequential-learning measurement a figure names (``figures.<f>.sequential``)."""
+        return self.config["figures"][figure].get("sequential")
+
+    def measurement(self, name: str) -> dict:
+        """The settings of a sequential-learning measurement (``sequential.<name>``)."""
+        return self.config["sequential"][name]
+
+    def figure_options(self, figure: str) -> dict:
+        """A figure's table and plot options: its section, with the settings of the
+        sequential-learning measurement it names (its t/T titles the plot)."""
+        spec = self.config["figures"].get(figure, {})
+        name = spec.get("sequential")
+        return spec if name is None else {**self.measurement(name), **spec}
+
+    def measurement_models(self, name: str, n: int) -> list[ModelId]:
+        """Models (split i, seed i) of the first ``seeds`` splits a measurement covers."""
+        return [ModelId(n, i, i) for i in range(self.measurement(name)["seeds"])]
+
     def figure_models(self, figure: str, n: int) -> list[ModelId]:
-        """Models (split i, seed i) of the first ``seeds`` splits a figure averages over."""
+        """Models (split i, seed i) of the first ``seeds`` splits a figure averages over.
+
+        A figure that names a sequential-learning measurement shows that
+        measurement's models; any other has its own ``seeds``.
+        """
+        name = self.sequential(figure)
+        if name is not None:
+            return self.measurement_models(name, n)
         seeds = self.config["figures"][figure].get("seeds", self.config["training"]["seeds"])
         return [ModelId(n, i, i) for i in range(seeds)]
 
     def reference_models(self, figure: str, n: int) -> list[ModelId]:
         """Models whose seed-averaged curves give a figure's reference epochs at size n.
 
-        Fig 4(a)'s when the figure's ``reference_curves`` is ``fig4a`` and Fig 4(a)
-        has size n (the reference reads Fig 3(b)'s and App. Fig 11's minima from
-        its 15-seed curves), else the figure's own models.
+        Those of the figure named by ``reference_curves`` when that figure has size n
+        (Fig 3(b)'s and App. Fig 11's minima come from Fig 4(a)'s 15-seed curves),
+        else (``own``, or a size it lacks) the figure's own models.
         """
         wanted = self.config["figures"][figure].get("reference_curves", "own")
-        if wanted == "fig4a" and n in self.figure_sizes("fig4a"):
-            return self.figure_models("fig4a", n)
+        if wanted != "own" and n in self.figure_sizes(wanted):
+            return self.figure_models(wanted, n)
         return self.figure_models(figure, n)
 
     def figure_sizes(self, figure: str) -> list[int]:
         return list(self.config["figures"][figure]["sizes"])
 
-    def pairs(self, figure: str, n: int) -> list[Pair]:
-        """Every cross-split pair of the figure's models, then the same-split pairs.
+    def pairs(self, measurement: str, n: int) -> list[Pair]:
+        """Every cross-split pair of a measurement's models, then the same-split pairs.
 
         Cross-split: all C(seeds, 2) pairs of models (split i, seed i), i < j.
         Same-split: model (split i, seed i) with a twin on split i whose seed is
         ``same_split_seed_offset + i``, for i < ``same_split_pairs``.
         """
         spec = self.config["sample_split"]
-        family = self.figure_models(figure, n)
+        family = self.measurement_models(measurement, n)
         out = [Pair(a, b, False) for a, b in itertools.combinations(family, 2)]
         for i in range(spec["same_split_pairs"]):
             twin = ModelId(n, i, spec["same_split_seed_offset"] + i)
             out.append(Pair(ModelId(n, i, i), twin, True))
         return out
 
-    def pair_models(self, figure: str, n: int) -> list[ModelId]:
-        """The models the pairs of a figure's size use, each once, sorted."""
-        return sorted({m for pair in self.pairs(figure, n) for m in (pair.first, pair.second)})
-
-    def measurement_source(self, figure: str) -> str:
-        """The first sequential-learning figure whose measurement settings ``figure`` shares.
-
-        Fig 6 reads its own config keys; when they equal Fig 1(b)'s, both
-        figures read the same measurement files, so nothing is computed twice.
-        """
-        figures = self.config["figures"]
-        mine = {key: figures[figure][key] for key in MEASUREMENT_KEYS}
-        for other in PAIR_FIGURES:
-            if {key: figures[other][key] for key in MEASUREMENT_KEYS} == mine:
-                return other
-        return figure
+    def pair_models(self, measurement: str, n: int) -> list[ModelId]:
+        """The models the pairs of a measurement at size n use, each once, sorted."""
+        pairs = self.pairs(measurement, n)
+        return sorted({m for pair in pairs for m in (pair.first, pair.second)})
 
     def named_epochs(self, names: list, n: int, references: dict) -> dict[int, list[str]]:
         """Epoch -> the names that chose it, for a list of epochs and checkpoint names.
@@ -134,8 +142,9 @@ class Plan:
             if n not in spec.get("sizes", []):
                 continue
             needed.update(self.figure_models(figure, n))
-            if figure in PAIR_FIGURES:
-                needed.update(self.pair_models(figure, n))
+            measurement = self.sequential(figure)
+            if measurement is not None:
+                needed.update(self.pair_models(measurement, n))
         return sorted(needed)
 
     def all_models(self) -> list[ModelId]:

@@ -90,10 +90,15 @@ def merge(base: dict, override: dict) -> dict:
 
 
 def _fill_defaults(instance: object, schema: dict) -> None:
-    """Insert schema defaults for absent keys, recursively (after a successful check)."""
+    """Insert schema defaults for absent keys, recursively (after a successful check).
+
+    Entries of a mapping of named sections (``additionalProperties`` an object
+    schema) get the defaults of that schema too.
+    """
     if not isinstance(instance, dict) or schema.get("type") != "object":
         return
-    for key, sub in schema.get("properties", {}).items():
+    properties = schema.get("properties", {})
+    for key, sub in properties.items():
         if key not in instance and "default" in sub:
             instance[key] = copy.deepcopy(sub["default"])
         if key in instance:
@@ -105,8 +110,9 @@ def _fill_defaults(instance: object, schema: dict) -> None:
     # Named entries (a mapping of user-chosen names, each of one schema) take its defaults too.
     named = schema.get("additionalProperties")
     if isinstance(named, dict):
-        for key in set(instance) - set(schema.get("properties", {})):
-            _fill_defaults(instance[key], named)
+        for key, value in instance.items():
+            if key not in properties:
+                _fill_defaults(value, named)
 
 
 def section_defaults(schema: dict, *path: str) -> dict:

@@ -4,7 +4,6 @@
 
 from diffgen.biased.config import check_consistency as biased_check
 from diffgen.biased.plan import ModelId as BiasedModel, Plan as BiasedPlan
-from diffgen.biased.plan import PAIR_FIGURES as BIASED_PAIR_FIGURES
 from diffgen.biased.plan import REFERENCES as BIASED_REFERENCES
 from diffgen.biased.registry import FIGURES as BIASED_FIGURES
 
@@ -15,6 +14,7 @@ biased = Study(
     figures=BIASED_FIGURES,
     bare_targets=True,
     identity=True,
+    options=lambda figure: BIASED_PLAN.figure_options(figure),
 )
 BIASED_PLAN = BiasedPlan(biased.config)
 

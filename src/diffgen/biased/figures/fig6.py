@@ -1,8 +1,8 @@
 """Fig. 6 (appendix): Fig. 1(b) for every training-set size, one column per size.
 
-Same table and drawing as Fig. 1(b), from its own config section
-(``figures.fig6``); when its settings equal Fig. 1(b)'s the two figures share
-their measurement files.
+Same table and drawing as Fig. 1(b), from the sequential-learning measurement
+that ``figures.fig6.sequential`` names; when Fig. 1(b) names the same one the
+two figures share its measurement files.
 """
 
 from __future__ import annotations

@@ -63,8 +63,8 @@ def plot_sequential(
 ) -> None:
     """Draw the sequential-learning figure named ``figure`` from its table.
 
-    ``options`` is the figure's config section: its ``t_fraction`` is the
-    measurement time shown in the titles.
+    ``options`` is the figure's config section with its measurement's settings:
+    their ``t_fraction`` is the measurement time shown in the titles.
     """
     options = options or {}
     table = checked(table, figure, numeric=("n", "epoch", "mean", "se"), labels=("series",))

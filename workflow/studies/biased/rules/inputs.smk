@@ -35,7 +35,7 @@ def biased_run_samples(w):
 
 def biased_pair_checkpoints(w):
     """Every checkpoint of the pairs' models, model by model (the spec's order)."""
-    models = BIASED_PLAN.pair_models(w.setting, int(w.n))
+    models = BIASED_PLAN.pair_models(w.measurement, int(w.n))
     return [path for model in models for path in biased_checkpoints_of(model)]
 
 
@@ -131,9 +131,8 @@ def biased_named_labels(figure):
 
 
 def biased_needs_nn_minimum(figure):
-    """Whether a figure's reference epochs include the NN-divergence minimum."""
-    if figure == "fig5":
-        return True
+    """Whether a figure's reference epochs include the NN-divergence minimum (its
+    ``checkpoints`` name it)."""
     names = biased.config["figures"][figure].get("checkpoints", [])
     return "nn_divergence_min" in names
 
@@ -170,20 +169,22 @@ def biased_per_size(template, **extra):
 
 
 def biased_sequential_paths(figure):
-    setting = BIASED_PLAN.measurement_source(figure)
-    return biased_per_size(biased.SEQUENTIAL, setting=setting)(figure)
+    """The files of the measurement the figure names: figures naming one share them."""
+    measurement = BIASED_PLAN.sequential(figure)
+    return biased_per_size(biased.SEQUENTIAL, measurement=measurement)(figure)
 
 
 def biased_sample_split_paths(figure):
-    setting = BIASED_PLAN.measurement_source(figure)
+    measurement = BIASED_PLAN.sequential(figure)
     return [
-        biased.SAMPLE_SPLIT.format(setting=setting, n=n)
+        biased.SAMPLE_SPLIT.format(measurement=measurement, n=n)
         for n in BIASED_PLAN.figure_sizes(figure)
     ]
 
 
 def biased_uturn_paths(figure):
-    refs = ("nn_divergence_min", "test_loss_min")
+    """U-turns at each reference checkpoint the figure lists (its ``checkpoints``)."""
+    refs = biased.config["figures"][figure]["checkpoints"]
     return [p for r in refs for p in biased_per_size(biased.UTURN, reference=r)(figure)]
 
 

@@ -8,9 +8,7 @@ rule biased_sequential:
     output:
         biased.SEQUENTIAL,
     log:
-        f"{biased.logs}/sequential/{{setting}}/{biased.MODEL}.log",
-    wildcard_constraints:
-        setting="|".join(BIASED_PAIR_FIGURES),
+        f"{biased.logs}/sequential/{{measurement}}/{biased.MODEL}.log",
     conda:
         ENV
     threads: GPU_THREADS
@@ -32,9 +30,7 @@ rule biased_sample_split:
     output:
         biased.SAMPLE_SPLIT,
     log:
-        f"{biased.logs}/sample_split/{{setting}}/n{{n}}.log",
-    wildcard_constraints:
-        setting="|".join(BIASED_PAIR_FIGURES),
+        f"{biased.logs}/sample_split/{{measurement}}/n{{n}}.log",
     conda:
         ENV
     threads: GPU_THREADS

@@ -8,11 +8,13 @@ biased.LOSS = f"{biased.results}/measure/loss/{biased.MODEL}.csv"
 biased.INITIAL_NOISE = f"{biased.results}/samples/initial_noise_{{rows}}.h5"
 biased.SAMPLES = f"{biased.results}/samples/{biased.MODEL}/epoch{{epoch}}.h5"
 biased.NN = f"{biased.results}/measure/nn_divergence/{biased.MODEL}.csv"
-# {setting}: the figure (fig1b or fig6) whose measurement settings a file follows
+# {measurement}: a sequential-learning measurement, by its name under `sequential`
 biased.SEQUENTIAL = (
-    f"{biased.results}/measure/sequential/{{setting}}/{biased.MODEL}.csv"
+    f"{biased.results}/measure/sequential/{{measurement}}/{biased.MODEL}.csv"
 )
-biased.SAMPLE_SPLIT = f"{biased.results}/measure/sample_split/{{setting}}/n{{n}}.csv"
+biased.SAMPLE_SPLIT = (
+    f"{biased.results}/measure/sample_split/{{measurement}}/n{{n}}.csv"
+)
 biased.SCORE = f"{biased.results}/measure/score_divergence/n{{n}}.csv"
 biased.BP_GAP = f"{biased.results}/measure/score_divergence/bp_gap.csv"
 biased.DECOMPOSITION = f"{biased.results}/measure/loss_decomposition/{biased.MODEL}.csv"
@@ -23,3 +25,4 @@ biased.REFERENCE = f"{biased.results}/reference/{{figure}}_n{{n}}.json"
 
 wildcard_constraints:
     reference="nn_divergence_min|test_loss_min",
+    measurement="|".join(biased.config["sequential"]),

@@ -129,7 +129,7 @@ def biased_evaluation_spec():
 
 
 def biased_sequential_spec(w):
-    fig = biased.config["figures"][w.setting]
+    fig = BIASED_PLAN.measurement(w.measurement)
     keys = ("t_fraction", "n_sequences", "reps", "ks")
     return biased_json(
         {
@@ -142,8 +142,8 @@ def biased_sequential_spec(w):
 
 def biased_pair_spec(w):
     """Every pair of the size's models, by index into the spec's model list."""
-    n, fig = int(w.n), biased.config["figures"][w.setting]
-    models = BIASED_PLAN.pair_models(w.setting, n)
+    n, fig = int(w.n), BIASED_PLAN.measurement(w.measurement)
+    models = BIASED_PLAN.pair_models(w.measurement, n)
     index = {model: i for i, model in enumerate(models)}
     pairs = [
         {
@@ -151,7 +151,7 @@ def biased_pair_spec(w):
             "second": index[pair.second],
             "same_split": pair.same_split,
         }
-        for pair in BIASED_PLAN.pairs(w.setting, n)
+        for pair in BIASED_PLAN.pairs(w.measurement, n)
     ]
     return biased_json(
         {
