@@ -485,6 +485,11 @@ BUILT_FROM_CONFIG = {
     "diffgen.harmonic.network:BFUNet": ("harmonic", "network"),
     "diffgen.harmonic.network:BFCNN": ("harmonic", "network"),
     "diffgen.amplify.epsunet:EpsUNetConfig": ("amplify", "figures", "fig5", "network"),
+    "diffgen.harmonic.measures:jacobian": ("harmonic", "measure", "jacobian"),
+    "diffgen.repro.measures:effective_rank": ("repro", "jacobian"),
+    "diffgen.repro.measures:jacobian_ranks": ("repro", "jacobian"),
+    "diffgen.repro.measures:memorized": ("repro", "measure"),
+    "diffgen.repro.measures:memorization_ratio": ("repro", "measure"),
 }
 
 

@@ -19,6 +19,7 @@ from diffgen.harmonic.training import BlindTrainer, load_model, train
 
 UNET = {"arch": "unet", "K": 8, "B": 2}
 
+CHUNK = paper_settings("harmonic", "measure", "jacobian")["chunk"]
 PAPER_FIELDS = {f.name for f in fields(sampler.SamplerSettings)}
 #: The paper's sampler (config.yaml, schema defaults): tests vary it, never restate it.
 PAPER_SAMPLER = sampler.SamplerSettings(
@@ -56,7 +57,7 @@ def test_eval_mode_is_homogeneous_and_linear_in_its_jacobian(net):
     d = denoise(net, y)
     for a in (0.5, 3.0):
         assert (denoise(net, a * y) - a * d).norm() <= 1e-5 * (a * d).norm()
-    J = measures.jacobian(lambda v: net(v), y[0])
+    J = measures.jacobian(lambda v: net(v), y[0], CHUNK)
     jy = (J @ y[0].flatten().double()).float()
     assert (d[0].flatten() - jy).norm() <= 1e-4 * d[0].norm()
     alone = denoise(net, y[1:2])
@@ -220,7 +221,7 @@ def test_gaussian_prior_jacobian_eigenvalues_and_trace():
     def residual(y):
         return y - measures.gaussian_denoiser(y.flatten(1).double(), mean, cov, sigma).view(y.shape)
 
-    J = measures.jacobian(residual, torch.rand(1, 4, 4, dtype=torch.float64))
+    J = measures.jacobian(residual, torch.rand(1, 4, 4, dtype=torch.float64), CHUNK)
     values, _, asym = measures.spectrum(J)
     expected = torch.sort(s / (s + sigma**2), descending=True).values
     torch.testing.assert_close(values, expected)
