@@ -486,6 +486,8 @@ BUILT_FROM_CONFIG = {
     "diffgen.harmonic.network:BFCNN": ("harmonic", "network"),
     "diffgen.amplify.epsunet:EpsUNetConfig": ("amplify", "figures", "fig5", "network"),
     "diffgen.harmonic.measures:jacobian": ("harmonic", "measure", "jacobian"),
+    "diffgen.amplify.dpmsolver:sample": ("amplify", "figures", "fig5"),
+    "diffgen.amplify.sampling:ddpm_samples": ("amplify", "figures", "fig5"),
     "diffgen.repro.measures:effective_rank": ("repro", "jacobian"),
     "diffgen.repro.measures:jacobian_ranks": ("repro", "jacobian"),
     "diffgen.repro.measures:memorized": ("repro", "measure"),
