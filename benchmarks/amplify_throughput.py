@@ -88,7 +88,7 @@ def main() -> None:
     for steps in (10, 50):
 
         def run_ddpm(steps=steps):
-            ddpm_samples(eps_net, betas, 1.0, steps, "reference", 2, per_class, (3, res, res), 0)
+            ddpm_samples(eps_net, betas, 1.0, steps, "reference", 2, per_class, (3, res, res), 0, 3)
 
         rows.append(("sample DPM-Solver++ (CFG)", f"{steps} steps", 2 * per_class /
                      best(run_ddpm, 1)))  # fmt: skip

@@ -28,6 +28,7 @@ import platform
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import torch
@@ -35,6 +36,8 @@ import torch
 # This checkout's library first, whatever diffgen is installed.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from diffgen.biased.faces.config import unet_config
+from diffgen.core.config import load_schema, section_defaults
 from diffgen.core.device import configure, full_precision_matmuls
 from diffgen.core.training import RunOptions
 from diffgen.images.ddpm import EpsDDPM
@@ -42,12 +45,21 @@ from diffgen.images.nearest import nearest
 from diffgen.images.objectives import EpsObjective
 from diffgen.images.sampler import sample, shared_initial_noise
 from diffgen.images.training import ImageTrainer
-from diffgen.images.unet import UNet, UNetConfig, trainable_parameters
+from diffgen.images.unet import UNet, trainable_parameters
 
+#: Study 1's faces section at paper scale: the schema's defaults, never restated here.
+SCHEMA = Path(__file__).resolve().parents[1] / "workflow" / "studies" / "biased" / "schema.yaml"
+FACES = section_defaults(load_schema(SCHEMA), "faces")
+PAPER = unet_config(FACES)
 MODELS = {
-    "paper": (UNetConfig(), 32, 1000),
-    "small": (UNetConfig(base=8, mults=(1, 2), attention=(False, True)), 16, 50),
+    "paper": (PAPER, 32, 1000),
+    "small": (replace(PAPER, base=8, mults=(1, 2), attention=(False, True)), 16, 50),
 }
+
+
+def ddpm(T: int) -> EpsDDPM:
+    """The paper's schedule at ``T`` steps."""
+    return EpsDDPM.linear(T, FACES["diffusion"]["beta_start"], FACES["diffusion"]["beta_end"])
 
 
 def synchronize(device: torch.device) -> None:
@@ -72,7 +84,7 @@ def training(name: str, batch: int, steps: int, device, repeats: int, mixed=Fals
     torch.manual_seed(0)
     images = torch.rand((batch * steps, 1, size, size))
     trainer = ImageTrainer(
-        UNet(config), EpsObjective(EpsDDPM.linear(T), device), images, epochs=10**9,
+        UNet(config), EpsObjective(ddpm(T), device), images, epochs=10**9,
         batch_size=batch, lr=1e-4, seed=0, payload=lambda model, epoch: {},
         options=RunOptions(device=device, compile=compiled), mixed_precision=mixed,
     )  # fmt: skip
@@ -84,9 +96,9 @@ def sampling(name: str, rows: int, steps: int, device, repeats: int) -> float:
     config, size, _ = MODELS[name]
     full_precision_matmuls(device)
     model = UNet(config).to(device).eval()
-    ddpm = EpsDDPM.linear(steps)  # a short chain: the cost per step is what is measured
+    chain = ddpm(steps)  # a short chain: the cost per step is what is measured
     x_T = shared_initial_noise(0, rows, (1, size, size))
-    seconds = best_time(lambda: sample([model], x_T, ddpm, 0, rows, device), device, repeats)
+    seconds = best_time(lambda: sample([model], x_T, chain, 0, rows, device), device, repeats)
     return rows * steps / seconds
 
 

@@ -7,11 +7,16 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 import torch
 
+from diffgen.core.config import load_schema, section_defaults
 from diffgen.repro import measures, molrg, networks
 from diffgen.repro.optimal import Empirical, MoLRGOptimal
+
+SCHEMA = Path(__file__).resolve().parents[1] / "workflow" / "studies" / "repro" / "schema.yaml"
+ENERGY = section_defaults(load_schema(SCHEMA), "jacobian")["energy"]  # the paper's rank rule
 
 
 def rate(fn, rows: int, repeats: int, device) -> float:
@@ -47,7 +52,7 @@ def main() -> None:
         rows.append((f"MLP_{width} (EDM)", value))
         sig = torch.full((args.batch,), 0.5, device=device)
         start = time.perf_counter()
-        measures.jacobian_ranks(net, xf, sig)
+        measures.jacobian_ranks(net, xf, sig, ENERGY)
         seconds = time.perf_counter() - start
         rows.append((f"MLP_{width} Jacobian + SVD (per input)", args.batch / seconds))
     print(f"| denoiser ({device}) | evaluations/s |\n| --- | ---: |")

@@ -57,6 +57,39 @@ def workflow_config(*presets: str, study: str | None = None) -> dict:
     return section
 
 
+def paper_settings(study: str, *path: str) -> dict:
+    """The part at ``path`` of ``study``'s section at paper scale (config.yaml, schema
+    defaults filled in): tests build the paper's model or schedule from it, never restate it."""
+    section = workflow_config(study=study)
+    for key in path:
+        section = section[key]
+    return section
+
+
+def paper_transformer():
+    """Study 1's paper transformer, as config.yaml and the schema state it."""
+    from diffgen.biased.network import TransformerConfig
+
+    biased = paper_settings("biased")
+    grammar = biased["grammar"]
+    return TransformerConfig(**biased["model"], vocab=grammar["q"], length=2 ** grammar["l"])
+
+
+def paper_unet():
+    """Study 1's paper CelebA U-Net, as config.yaml and the schema state it."""
+    from diffgen.biased.faces.config import unet_config
+
+    return unet_config(paper_settings("biased", "faces"))
+
+
+def paper_ddpm(T: int | None = None):
+    """Study 1's paper CelebA DDPM schedule (at ``T`` steps instead of the paper's, if given)."""
+    from diffgen.images.ddpm import EpsDDPM
+
+    diffusion = paper_settings("biased", "faces", "diffusion")
+    return EpsDDPM.linear(T or diffusion["T"], diffusion["beta_start"], diffusion["beta_end"])
+
+
 @pytest.fixture(scope="session")
 def tiny_workflow(tmp_path_factory) -> Path:
     """A copy of the workflow with study 1's controlled-setting figures run on the tiny

@@ -5,23 +5,29 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from conftest import paper_settings
 
 from diffgen.amplify.dpmsolver import DiscreteVP, net_time, sample, time_steps
 from diffgen.amplify.epsunet import EpsUNet, EpsUNetConfig, guided_eps, parameter_count
+
+#: Fig 5's ε-UNet at paper scale (config.yaml, schema defaults).
+PAPER = paper_settings("amplify", "figures", "fig5", "network")
+ORDER = paper_settings("amplify", "figures", "fig5")["order"]  # the paper's solver order
+SMALL = {**PAPER, "ch": 32, "ch_mult": (1, 2), "num_res_blocks": 1}
 
 
 @pytest.mark.parametrize("T", [500, 1000])
 def test_parameter_counts(T):
     with torch.device("meta"):
-        big = EpsUNet(EpsUNetConfig(T=T, num_labels=2))
+        big = EpsUNet(EpsUNetConfig(T=T, num_labels=2, **PAPER))
     assert parameter_count(big) == 47_635_587 + 128 * T
-    small = EpsUNet(EpsUNetConfig(T=T, num_labels=2, ch=32, ch_mult=(1, 2), num_res_blocks=1))
+    small = EpsUNet(EpsUNetConfig(T=T, num_labels=2, **SMALL))
     assert parameter_count(small) == 875_843 + 32 * T
 
 
 def test_forward_and_guidance():
     torch.manual_seed(0)
-    model = EpsUNet(EpsUNetConfig(T=100, num_labels=2, ch=32, ch_mult=(1, 2), num_res_blocks=1))
+    model = EpsUNet(EpsUNetConfig(T=100, num_labels=2, **SMALL))
     model.eval()
     x, t, label = torch.randn(3, 3, 8, 8), torch.tensor([0, 50, 99]), torch.tensor([1, 2, 1])
     eps_u = model(x, t, torch.zeros_like(label))
@@ -76,7 +82,8 @@ def test_converges_to_exact_ode_solution_on_gaussian_data():
     a1, sd1 = std(1.0)
     a0, sd0 = std(1 / 500)
     exact = a0 * m + sd0 * (x_T - a1 * m) / sd1
-    errors = [float((sample(eps, x_T, vp, n) - exact).abs().max()) for n in (10, 20, 50, 200)]
+    steps = (10, 20, 50, 200)
+    errors = [float((sample(eps, x_T, vp, n, ORDER) - exact).abs().max()) for n in steps]
     assert errors[-1] < 1e-4
     assert errors == sorted(errors, reverse=True)
     first_order = float((sample(eps, x_T, vp, 50, order=1) - exact).abs().max())

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 import torch
 import yaml
+from conftest import paper_transformer
 
 from diffgen.biased import tables
 from diffgen.biased.checkpoints import checkpoint_epochs
@@ -22,7 +23,7 @@ from diffgen.biased.config import check_consistency
 from diffgen.biased.evaluation import fixed_noisy_batch
 from diffgen.biased.figures import fig1b
 from diffgen.biased.metrics.kl import CLIP, per_rep_means, sequence_kl
-from diffgen.biased.network import TransformerConfig, TransformerDenoiser, parameter_count
+from diffgen.biased.network import TransformerDenoiser, parameter_count
 from diffgen.biased.plan import Plan
 from diffgen.core.config import load_schema, merge, validate
 from diffgen.core.diffusion.gaussian import linear_schedule
@@ -123,8 +124,7 @@ def test_checkpoint_epochs_of_the_paper_runs():
 
 
 def test_paper_model_has_the_reference_parameter_count():
-    config = TransformerConfig(vocab=6, length=16, d_model=512, heads=4, layers=8, ff_mult=2)
-    assert parameter_count(TransformerDenoiser(config)) == 16_854_022
+    assert parameter_count(TransformerDenoiser(paper_transformer())) == 16_854_022
 
 
 # -- config and plan --------------------------------------------------------------------

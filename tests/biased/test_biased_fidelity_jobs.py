@@ -7,12 +7,14 @@ networks saved in the training job's format, so no training is needed.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 import torch
+from conftest import paper_transformer
 
 from diffgen.biased import dataset
 from diffgen.biased.checkpoints import checkpoint_payload
@@ -20,7 +22,7 @@ from diffgen.biased.denoisers import ModelDenoiser
 from diffgen.biased.evaluation import fixed_noisy_batch, mean_cross_entropy
 from diffgen.biased.jobs.uturn_random import random_starts
 from diffgen.biased.metrics.kl import sequence_kl
-from diffgen.biased.network import TransformerConfig, TransformerDenoiser
+from diffgen.biased.network import TransformerDenoiser
 from diffgen.biased.oracle import BPDenoiser
 from diffgen.cli import main
 from diffgen.core.diffusion.gaussian import linear_schedule
@@ -30,7 +32,7 @@ T = 25
 DIFFUSION = {"diffusion": {"T": T, "beta_start": 1e-4, "beta_end": 0.02}}
 EVALUATION = {**DIFFUSION, "mixed_precision": False, "eval_seed": 0, "batch_size": 512}
 N = 32  # training-set size of the tiny models
-ARCH = TransformerConfig(vocab=6, length=16, d_model=16, heads=2, layers=1, ff_mult=2)
+ARCH = replace(paper_transformer(), d_model=16, heads=2, layers=1)
 
 
 @pytest.fixture(scope="module")

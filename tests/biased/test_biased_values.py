@@ -15,16 +15,18 @@ other data set, another oracle) that must NOT match: the test would catch them.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import h5py
 import numpy as np
 import pandas as pd
 import pytest
 import torch
+from conftest import paper_transformer
 
 from diffgen.biased import dataset
 from diffgen.biased.checkpoints import checkpoint_payload
-from diffgen.biased.network import TransformerConfig, TransformerDenoiser
+from diffgen.biased.network import TransformerDenoiser
 from diffgen.biased.samples import save_samples
 from diffgen.cli import main
 from diffgen.core.seeding import seeded_noise
@@ -35,7 +37,7 @@ DIFFUSION = {"diffusion": {"T": T, "beta_start": 1e-4, "beta_end": 0.02}}
 EVALUATION = {**DIFFUSION, "mixed_precision": False, "eval_seed": 3, "batch_size": 512}
 N = 24  # training-split size of the tiny models
 MODEL = {"n": N, "split": 1, "seed": 0}
-ARCH = TransformerConfig(vocab=Q, length=LENGTH, d_model=16, heads=2, layers=1, ff_mult=2)
+ARCH = replace(paper_transformer(), vocab=Q, length=LENGTH, d_model=16, heads=2, layers=1)
 WRONG = ["swapped", "other_data"]
 DEFINITIONS = ["right", *WRONG]
 

@@ -7,14 +7,14 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from conftest import paper_ddpm
 
 from diffgen.biased.faces.generation import closest_to_mean, pair_rows, representatives
 from diffgen.biased.faces.noise_prediction import compare, noised_inputs, pooled
 from diffgen.biased.faces.reference import reference_epochs
 from diffgen.cli import main
-from diffgen.images.ddpm import EpsDDPM
 
-DDPM = EpsDDPM.linear(50)
+DDPM = paper_ddpm(50)
 GEN = torch.Generator().manual_seed(0)
 
 

@@ -14,6 +14,7 @@ import ast
 import copy
 import dataclasses
 import importlib
+import inspect
 import json
 import re
 import subprocess
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, paper_settings
 
 from diffgen.core.config import load_schema, merge, validate
 from diffgen.core.errors import ConfigError
@@ -472,3 +473,52 @@ def test_every_spec_field_is_required_and_typed_specs_have_no_defaults():
         for item in dataclasses.fields(spec):
             assert item.default is dataclasses.MISSING, (spec.__module__, item.name)
             assert item.default_factory is dataclasses.MISSING, (spec.__module__, item.name)
+
+
+#: Code a config section becomes (``module:qualified name``), and that section (study, path):
+#: no parameter named like one of the section's keys may have a default of its own.
+BUILT_FROM_CONFIG = {
+    "diffgen.biased.network:TransformerConfig": ("biased", "model"),
+    "diffgen.images.unet:UNetConfig": ("biased", "faces", "model"),
+    "diffgen.images.ddpm:EpsDDPM.linear": ("biased", "faces", "diffusion"),
+    "diffgen.harmonic.sampler:SamplerSettings": ("harmonic", "sampler"),
+    "diffgen.harmonic.network:BFUNet": ("harmonic", "network"),
+    "diffgen.harmonic.network:BFCNN": ("harmonic", "network"),
+    "diffgen.amplify.epsunet:EpsUNetConfig": ("amplify", "figures", "fig5", "network"),
+    "diffgen.harmonic.measures:jacobian": ("harmonic", "measure", "jacobian"),
+    "diffgen.amplify.dpmsolver:sample": ("amplify", "figures", "fig5"),
+    "diffgen.amplify.sampling:ddpm_samples": ("amplify", "figures", "fig5"),
+    "diffgen.repro.measures:effective_rank": ("repro", "jacobian"),
+    "diffgen.repro.measures:jacobian_ranks": ("repro", "jacobian"),
+    "diffgen.repro.measures:memorized": ("repro", "measure"),
+    "diffgen.repro.measures:memorization_ratio": ("repro", "measure"),
+}
+
+
+def defaults_of_keys(target, section: dict) -> dict:
+    """``target``'s parameters with a default that the config ``section`` states too."""
+    parameters = inspect.signature(target).parameters.values()
+    return {
+        p.name: p.default
+        for p in parameters
+        if p.default is not inspect.Parameter.empty and p.name in section
+    }
+
+
+def test_the_default_check_sees_a_restated_default():
+    def linear(T, beta_start=1e-4, beta_end=0.02, in_channels=1):
+        return T, beta_start, beta_end, in_channels
+
+    section = paper_settings("biased", "faces", "diffusion")
+    assert defaults_of_keys(linear, section) == {"beta_start": 1e-4, "beta_end": 0.02}
+
+
+@pytest.mark.parametrize("target", list(BUILT_FROM_CONFIG))
+def test_code_built_from_a_config_section_has_no_default_of_its_keys(target):
+    """The paper's sizes come from the schema; a default beside them is a second source."""
+    module, _, name = target.partition(":")
+    built = importlib.import_module(module)
+    for part in name.split("."):
+        built = getattr(built, part)
+    section = paper_settings(*BUILT_FROM_CONFIG[target])
+    assert not defaults_of_keys(built, section), (target, defaults_of_keys(built, section))

@@ -5,14 +5,15 @@ import json
 import subprocess
 import sys
 import time
+from dataclasses import replace
 
 import pytest
 import torch
-from conftest import kill_during_training
+from conftest import kill_during_training, paper_transformer
 
 from diffgen.biased import dataset
 from diffgen.biased.checkpoints import checkpoint_epochs, load_model
-from diffgen.biased.network import TransformerConfig, TransformerDenoiser, parameter_count
+from diffgen.biased.network import TransformerDenoiser, parameter_count
 from diffgen.biased.training import lr_multiplier
 from diffgen.core.torchio import load_torch
 
@@ -26,9 +27,9 @@ SPEC = {
 
 
 def test_paper_transformer_has_about_17m_parameters():
-    count = parameter_count(TransformerDenoiser(TransformerConfig()))
+    count = parameter_count(TransformerDenoiser(paper_transformer()))
     assert 16_500_000 < count < 17_500_000
-    model = TransformerDenoiser(TransformerConfig(d_model=16, heads=2, layers=1))
+    model = TransformerDenoiser(replace(paper_transformer(), d_model=16, heads=2, layers=1))
     out = model(torch.randn(3, 16, 6), torch.tensor([1, 250, 500]))
     assert out.shape == (3, 16, 6)
 

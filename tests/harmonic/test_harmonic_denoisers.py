@@ -1,12 +1,13 @@
 """Bias-free denoisers, their training, the sampler and the measurements (spec §7)."""
 
 import math
-from dataclasses import replace
+from dataclasses import fields, replace
 
 import numpy as np
 import pandas as pd
 import pytest
 import torch
+from conftest import paper_settings
 
 from diffgen.core import training
 from diffgen.core.seeding import array_digest
@@ -17,6 +18,13 @@ from diffgen.harmonic.network import BFCNN, BFUNet, denoise, parameter_count
 from diffgen.harmonic.training import BlindTrainer, load_model, train
 
 UNET = {"arch": "unet", "K": 8, "B": 2}
+
+CHUNK = paper_settings("harmonic", "measure", "jacobian")["chunk"]
+PAPER_FIELDS = {f.name for f in fields(sampler.SamplerSettings)}
+#: The paper's sampler (config.yaml, schema defaults): tests vary it, never restate it.
+PAPER_SAMPLER = sampler.SamplerSettings(
+    **{k: v for k, v in paper_settings("harmonic", "sampler").items() if k in PAPER_FIELDS}
+)
 
 
 @pytest.mark.parametrize(
@@ -49,7 +57,7 @@ def test_eval_mode_is_homogeneous_and_linear_in_its_jacobian(net):
     d = denoise(net, y)
     for a in (0.5, 3.0):
         assert (denoise(net, a * y) - a * d).norm() <= 1e-5 * (a * d).norm()
-    J = measures.jacobian(lambda v: net(v), y[0])
+    J = measures.jacobian(lambda v: net(v), y[0], CHUNK)
     jy = (J @ y[0].flatten().double()).float()
     assert (d[0].flatten() - jy).norm() <= 1e-4 * d[0].norm()
     alone = denoise(net, y[1:2])
@@ -125,7 +133,7 @@ def test_mixed_precision_training_runs_on_cpu(tmp_path):
 
 def test_sampler_with_a_constant_denoiser_returns_its_image():
     target = torch.rand(1, 1, 8, 8)
-    settings = sampler.SamplerSettings(h0=0.05, beta=0.5, max_T=300)
+    settings = replace(PAPER_SAMPLER, h0=0.05, beta=0.5, max_T=300)
     out = sampler.sample(lambda y: y - target, [0, 1, 2], 8, settings, seed=4)
     torch.testing.assert_close(out.images, target.expand(3, 1, 8, 8), atol=1e-6, rtol=0)
     assert not out.aborted.any() and (out.steps > 0).all()
@@ -139,7 +147,7 @@ def test_sampler_steps_by_hand():
         0.5 * math.sqrt(0.9**2 - 0.8**2)
     )
     # One step of a linear residual r(y) = 0.5·y from y_1 (seeded), by hand.
-    settings = sampler.SamplerSettings(h0=0.1, beta=0.5, sigma_L=10.0)
+    settings = replace(PAPER_SAMPLER, h0=0.1, beta=0.5, sigma_L=10.0)
     out = sampler.sample(lambda y: 0.5 * y, [7], 4, settings, seed=2)
     y1 = 0.5 + sampler.seeded_normal(2, 7, 0, (1, 4, 4))
     sigma = (0.5 * y1).norm() / 4
@@ -154,7 +162,7 @@ def test_sampler_steps_by_hand():
 
 def test_sampler_batched_equals_one_by_one_and_noise_is_shared():
     net = _trained_net(2)
-    settings = sampler.SamplerSettings(h0=0.05, beta=0.5, max_T=40)
+    settings = replace(PAPER_SAMPLER, h0=0.05, beta=0.5, max_T=40)
     batch = sampler.sample(net, [0, 1, 2, 3], 16, settings, seed=1)
     for i in range(4):
         one = sampler.sample(net, [i], 16, settings, seed=1)
@@ -167,7 +175,7 @@ def test_sampler_batched_equals_one_by_one_and_noise_is_shared():
 
 def test_sampler_aborts_a_diverging_denoiser_early_and_says_so():
     """The small N = 256 model's failure: D(y) = (1 + ε)y grows y, so σ_t climbs back."""
-    settings = sampler.SamplerSettings(h0=0.05, beta=0.5, max_T=300)
+    settings = replace(PAPER_SAMPLER, h0=0.05, beta=0.5, max_T=300)
     out = sampler.sample(lambda y: -0.05 * y, [0, 1, 2], 8, settings, seed=3)
     assert out.aborted.all() and (out.steps < 60).all() and torch.isfinite(out.images).all()
     # The spec's rule alone (σ_t > 2, or max_T) fires much later.
@@ -213,7 +221,7 @@ def test_gaussian_prior_jacobian_eigenvalues_and_trace():
     def residual(y):
         return y - measures.gaussian_denoiser(y.flatten(1).double(), mean, cov, sigma).view(y.shape)
 
-    J = measures.jacobian(residual, torch.rand(1, 4, 4, dtype=torch.float64))
+    J = measures.jacobian(residual, torch.rand(1, 4, 4, dtype=torch.float64), CHUNK)
     values, _, asym = measures.spectrum(J)
     expected = torch.sort(s / (s + sigma**2), descending=True).values
     torch.testing.assert_close(values, expected)

@@ -8,13 +8,14 @@ For data x0 ~ N(0, diag λ), the exact noise predictor is
 import numpy as np
 import pytest
 import torch
+from conftest import paper_ddpm
 
 from diffgen.images.ddpm import EpsDDPM
 from diffgen.images.loss import EvaluationNoise, mean_se, per_image_losses
 from diffgen.images.objectives import EpsObjective
 from diffgen.images.sampler import sample, shared_initial_noise
 
-PAPER = EpsDDPM.linear(1000)
+PAPER = paper_ddpm()
 
 
 def exact_eps(ddpm: EpsDDPM, lam: torch.Tensor):
@@ -60,7 +61,7 @@ def test_sampler_driven_by_the_exact_predictor_draws_the_data_variance():
 
 
 def test_identical_models_give_identical_samples_whatever_the_batching():
-    ddpm = EpsDDPM.linear(50)
+    ddpm = paper_ddpm(50)
     model = torch.nn.Conv2d(1, 1, 3, padding=1)
     twin = torch.nn.Conv2d(1, 1, 3, padding=1)
     twin.load_state_dict(model.state_dict())
@@ -79,7 +80,7 @@ def test_identical_models_give_identical_samples_whatever_the_batching():
 
 
 def test_last_reverse_steps_add_no_noise():
-    ddpm = EpsDDPM.linear(50)
+    ddpm = paper_ddpm(50)
     x, eps, z = torch.ones(2, 1, 2, 2), torch.zeros(2, 1, 2, 2), torch.full((2, 1, 2, 2), 5.0)
     for k in (0, 1):
         expected = x / (1 - ddpm.beta(k)) ** 0.5
@@ -88,7 +89,7 @@ def test_last_reverse_steps_add_no_noise():
 
 
 def test_training_objective_draws_every_step_but_zero():
-    ddpm = EpsDDPM.linear(40)
+    ddpm = paper_ddpm(40)
     seen = []
 
     def record(x, k):

@@ -10,9 +10,9 @@ import itertools
 
 import pytest
 import torch
+from conftest import paper_ddpm
 
 from diffgen.images import objectives
-from diffgen.images.ddpm import EpsDDPM
 from diffgen.images.objectives import (
     PREDICTIONS,
     EpsObjective,
@@ -22,7 +22,7 @@ from diffgen.images.objectives import (
     target,
 )
 
-DDPM = EpsDDPM.linear(1000)
+DDPM = paper_ddpm()
 
 
 def _draw(rows: int = 12, seed: int = 0):
@@ -101,7 +101,7 @@ def test_an_unknown_parametrisation_is_one_line():
 
 
 def test_the_eps_objective_is_the_eps_prediction_loss_draw_for_draw():
-    ddpm = EpsDDPM.linear(50)
+    ddpm = paper_ddpm(50)
     x0 = torch.randn(8, 1, 4, 4, generator=torch.Generator().manual_seed(2))
 
     def model(x, k):

@@ -1,17 +1,20 @@
 """The U-Net of the image core: the reference's parameters, names, shapes and function."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
+from conftest import paper_unet
 
 from diffgen.core.errors import InputFileError
 from diffgen.images.checkpoints import load_reference_weights
-from diffgen.images.unet import UNet, UNetConfig, frozen_parameters, trainable_parameters
+from diffgen.images.unet import UNet, frozen_parameters, trainable_parameters
 
 DATA = Path(__file__).parent / "data"
-SMALL = UNetConfig(base=8, mults=(1, 2), attention=(False, True))
+PAPER = paper_unet()
+SMALL = replace(PAPER, base=8, mults=(1, 2), attention=(False, True))
 
 
 def reference_state_dict() -> list[tuple[str, tuple[int, ...]]]:
@@ -37,20 +40,18 @@ def deterministic_weights(state: dict) -> dict:
 
 
 def test_paper_unet_has_the_reference_parameter_count():
-    model = UNet()
+    model = UNet(PAPER)
     assert trainable_parameters(model) == 4_023_233
     assert frozen_parameters(model) == 32_000  # the 1000 × 32 sinusoid table
     assert trainable_parameters(UNet(SMALL)) == 64_193  # the small preset's
 
 
 def test_state_dict_names_and_shapes_are_the_references():
-    ours = [(name, tuple(value.shape)) for name, value in UNet().state_dict().items()]
+    ours = [(name, tuple(value.shape)) for name, value in UNet(PAPER).state_dict().items()]
     assert ours == reference_state_dict()
 
 
-@pytest.mark.parametrize(
-    ("name", "config", "size"), [("small", SMALL, 16), ("paper", UNetConfig(), 32)]
-)
+@pytest.mark.parametrize(("name", "config", "size"), [("small", SMALL, 16), ("paper", PAPER, 32)])
 def test_forward_equals_the_references_on_the_same_weights(name, config, size):
     """Outputs of the reference module with these weights (tests/data, eval mode)."""
     model = UNet(config)
@@ -72,11 +73,9 @@ def test_reference_checkpoint_loads_with_dataparallel_prefixes(tmp_path):
     for key, value in source.state_dict().items():
         assert torch.equal(loaded.state_dict()[key], value)
     with pytest.raises(InputFileError, match=r"Model_epoch_111: weight '.*' has shape"):
-        load_reference_weights(
-            path, UNet(UNetConfig(base=16, mults=(1, 2), attention=(False, True)))
-        )
+        load_reference_weights(path, UNet(replace(SMALL, base=16)))
 
 
 def test_widths_must_suit_the_group_norm():
     with pytest.raises(ValueError, match="not divisible"):
-        UNetConfig(base=12)
+        replace(PAPER, base=12)

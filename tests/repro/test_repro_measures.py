@@ -3,15 +3,20 @@
 import numpy as np
 import pytest
 import torch
+from conftest import paper_settings
 
 from diffgen.repro import measures
 from diffgen.repro.mlp import build, noise_features, parameter_count
 
+#: The paper's rank rule and memorization threshold (config.yaml, schema defaults).
+ENERGY = paper_settings("repro", "jacobian")["energy"]
+RATIO = paper_settings("repro", "measure")["ratio"]
+
 
 def test_rank_rule_on_hand_spectra():
-    assert measures.effective_rank([1, 1, 1, 1]) == 4
-    assert measures.effective_rank([1, 0.1, 0.01]) == 1
-    assert measures.effective_rank([0.01, 1, 0.2]) == 2
+    assert measures.effective_rank([1, 1, 1, 1], ENERGY) == 4
+    assert measures.effective_rank([1, 0.1, 0.01], ENERGY) == 1
+    assert measures.effective_rank([0.01, 1, 0.2], ENERGY) == 2
 
 
 def test_centred_cosine_by_hand():
@@ -34,8 +39,8 @@ def test_rp_score_and_threshold():
 def test_memorization_ratio_by_hand():
     train = torch.tensor([[0.0, 0.0], [10.0, 0.0]])
     x = torch.tensor([[1.0, 0.0], [4.0, 0.0], [9.0, 0.0], [5.0, 0.0]])
-    assert measures.memorized(x, train).tolist() == [True, False, True, False]
-    assert measures.memorization_ratio(x, train) == 0.5
+    assert measures.memorized(x, train, RATIO).tolist() == [True, False, True, False]
+    assert measures.memorization_ratio(x, train, RATIO) == 0.5
 
 
 def test_jacobian_of_linear_map():

@@ -2,11 +2,13 @@
 
 import numpy as np
 import torch
+from conftest import paper_settings
 
 from diffgen.repro import measures, molrg
 from diffgen.repro.optimal import Empirical, MoLRGOptimal
 
 R, K, D = 4, 2, 6
+ENERGY = paper_settings("repro", "jacobian")["energy"]  # the paper's rank rule
 
 
 def _basis():
@@ -45,7 +47,8 @@ def test_molrg_optimal_jacobian_ranks_exact():
     g = torch.Generator().manual_seed(1)
     for sigma, expected in ((0.002, D / 48), (100.0, K * D / 48)):
         x = x0 + sigma * torch.randn(x0.shape, generator=g, dtype=torch.float64)
-        ranks = measures.jacobian_ranks(opt, x, torch.full((10,), sigma, dtype=torch.float64))
+        sigmas = torch.full((10,), sigma, dtype=torch.float64)
+        ranks = measures.jacobian_ranks(opt, x, sigmas, ENERGY)
         assert np.all(ranks == expected), (sigma, ranks)
 
 

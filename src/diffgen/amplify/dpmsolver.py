@@ -66,7 +66,7 @@ def time_steps(vp: DiscreteVP, steps: int) -> list[float]:
 
 
 @torch.no_grad()
-def sample(eps_fn, x_T: torch.Tensor, vp: DiscreteVP, steps: int, order: int = 3,
+def sample(eps_fn, x_T: torch.Tensor, vp: DiscreteVP, steps: int, order: int,
            lower_order_final: bool = True) -> torch.Tensor:  # fmt: skip
     """x at τ = 1/T from x_T at τ = 1; ``eps_fn(x, tau)`` returns ε̂ (float64 in, any out)."""
     taus = time_steps(vp, steps)

@@ -22,10 +22,10 @@ from torch import nn
 class EpsUNetConfig:
     T: int
     num_labels: int
-    ch: int = 128
-    ch_mult: tuple[int, ...] = (1, 2, 2, 2)
-    num_res_blocks: int = 2
-    dropout: float = 0.15
+    ch: int
+    ch_mult: tuple[int, ...]
+    num_res_blocks: int
+    dropout: float
 
     def to_dict(self) -> dict:
         return {**asdict(self), "ch_mult": list(self.ch_mult)}

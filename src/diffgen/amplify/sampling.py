@@ -35,7 +35,7 @@ def edm_samples(denoiser, settings: SamplerSettings, num_classes: int, per_class
 
 def ddpm_samples(model, betas: np.ndarray, w: float, steps: int, time_map: str,
                  num_classes: int, per_class: int, shape: tuple[int, ...], seed: int,
-                 order: int = 3) -> torch.Tensor:  # fmt: skip
+                 order: int) -> torch.Tensor:  # fmt: skip
     """CFG DPM-Solver++ samples; label k + 1 for class position k."""
     vp = DiscreteVP(betas)
     positions = class_positions(num_classes, per_class)

@@ -16,16 +16,17 @@ from torch import nn
 
 @dataclass(frozen=True)
 class TransformerConfig:
-    """Architecture; the defaults are the paper's (~17M parameters)."""
+    """Architecture, every field required: the paper's values live in the `biased.model`
+    and `biased.grammar` schema (vocab = q, length = 2**l), nowhere else."""
 
-    vocab: int = 6
-    length: int = 16
-    d_model: int = 512
-    heads: int = 4
-    layers: int = 8
-    ff_mult: int = 2
-    time_dim: int = 32
-    dropout: float = 0.1
+    vocab: int
+    length: int
+    d_model: int
+    heads: int
+    layers: int
+    ff_mult: int
+    time_dim: int
+    dropout: float
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -56,7 +56,7 @@ def optimal_slope(alpha: float) -> float:
     return alpha / (alpha + 1)
 
 
-def jacobian(residual, image: torch.Tensor, chunk: int = 256) -> torch.Tensor:
+def jacobian(residual, image: torch.Tensor, chunk: int) -> torch.Tensor:
     """J = I - ∂r/∂y at one image (1, L, L): rows by vmapped vector-Jacobian products."""
     D = image.numel()
     _, pullback = vjp(lambda v: residual(v.unsqueeze(0)).squeeze(0).flatten(), image)

@@ -48,7 +48,7 @@ def conv_bn(cin: int, cout: int) -> list[nn.Module]:
 class BFUNet(nn.Module):
     """BF-UNet(K, B): B encoder blocks of widths K·2^b, a middle block, B decoder blocks."""
 
-    def __init__(self, K: int = 64, B: int = 3) -> None:
+    def __init__(self, K: int, B: int) -> None:
         super().__init__()
         self.K, self.B = K, B
         width = [K * 2**b for b in range(B + 1)]
@@ -84,7 +84,7 @@ class BFUNet(nn.Module):
 class BFCNN(nn.Module):
     """BF-CNN: ``depth`` 3×3 convs of ``K`` channels, ReLU after the first, BN+ReLU inside."""
 
-    def __init__(self, K: int = 64, depth: int = 21) -> None:
+    def __init__(self, K: int, depth: int) -> None:
         super().__init__()
         layers = [conv(1, K), nn.ReLU()]
         for _ in range(depth - 2):

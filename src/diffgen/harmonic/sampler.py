@@ -24,13 +24,15 @@ from diffgen.core.seeding import chunk_seed
 
 @dataclass(frozen=True)
 class SamplerSettings:
-    sigma0: float = 1.0
-    mu0: float = 0.5
-    h0: float = 0.01
-    beta: float = 0.01
-    sigma_L: float = 0.01
-    max_T: int = 10_000
-    rise: float = 2.0
+    """The sampler's settings, every one required (the `harmonic.sampler` schema owns them)."""
+
+    sigma0: float
+    mu0: float
+    h0: float
+    beta: float
+    sigma_L: float
+    max_T: int
+    rise: float
 
 
 def step_size(h0: float, t: int) -> float:

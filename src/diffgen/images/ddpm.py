@@ -40,7 +40,7 @@ class EpsDDPM:
     schedule: Schedule
 
     @classmethod
-    def linear(cls, T: int, beta_start: float = 1e-4, beta_end: float = 0.02) -> EpsDDPM:
+    def linear(cls, T: int, beta_start: float, beta_end: float) -> EpsDDPM:
         return cls(linear_schedule(T, beta_start, beta_end))
 
     @property

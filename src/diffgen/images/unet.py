@@ -24,19 +24,20 @@ import torch
 from torch import nn
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class UNetConfig:
-    """Architecture; the defaults are the paper's CelebA model (32×32 gray)."""
+    """Architecture. The sizes the config states are required (the paper's CelebA model is
+    the `biased.faces.model` schema default); the rest is the reference module's build."""
 
     in_channels: int = 1
     out_channels: int = 1
-    base: int = 32
-    mults: tuple[int, ...] = (1, 2, 4)
-    attention: tuple[bool, ...] = (False, True, True)
-    res_blocks: int = 2
-    dropout: float = 0.1
+    base: int
+    mults: tuple[int, ...]
+    attention: tuple[bool, ...]
+    res_blocks: int
+    dropout: float
     heads: int = 4
-    groups: int = 8
+    groups: int
     time_steps: int = 1000  # rows of the sinusoid table: the largest step k + 1
 
     def __post_init__(self) -> None:
@@ -157,9 +158,8 @@ class Upsample(nn.Module):
 class UNet(nn.Module):
     """ε̂(x_k, k): (B, C, H, W) images and (B,) integer steps k in [0, time_steps)."""
 
-    def __init__(self, config: UNetConfig | None = None) -> None:
+    def __init__(self, config: UNetConfig) -> None:
         super().__init__()
-        config = config or UNetConfig()
         self.config = config
         base, time_dim = config.base, 4 * config.base
         self.time_embeddings = TimeEmbedding(config.time_steps, base, time_dim)

@@ -62,17 +62,17 @@ def two_nearest(x: torch.Tensor, train: torch.Tensor, chunk: int = 1024) -> torc
     return torch.cat(out)
 
 
-def memorized(x: torch.Tensor, train: torch.Tensor, ratio: float = 1 / 3) -> torch.Tensor:
+def memorized(x: torch.Tensor, train: torch.Tensor, ratio: float) -> torch.Tensor:
     """Per sample: nearest training distance < ``ratio`` × second-nearest (bool)."""
     d = two_nearest(x, train)
     return d[:, 0] < ratio * d[:, 1]
 
 
-def memorization_ratio(x: torch.Tensor, train: torch.Tensor, ratio: float = 1 / 3) -> float:
+def memorization_ratio(x: torch.Tensor, train: torch.Tensor, ratio: float) -> float:
     return float(memorized(x, train, ratio).double().mean())
 
 
-def effective_rank(singular_values: np.ndarray | torch.Tensor, energy: float = 0.99) -> int:
+def effective_rank(singular_values: np.ndarray | torch.Tensor, energy: float) -> int:
     """Least r with √(Σ_{i≤r} s_i²) > energy·√(Σ s_i²) (values in any order)."""
     s = np.sort(np.abs(np.asarray(singular_values, dtype=np.float64)))[::-1]
     cumulative = np.sqrt(np.cumsum(s * s))
@@ -91,7 +91,7 @@ def jacobians(denoiser, x: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:
     return vmap(jacrev(one))(x.flatten(1), sigma)
 
 
-def jacobian_ranks(denoiser, x: torch.Tensor, sigma: torch.Tensor, energy=0.99) -> np.ndarray:
+def jacobian_ranks(denoiser, x: torch.Tensor, sigma: torch.Tensor, energy: float) -> np.ndarray:
     """rank/n of each row's Jacobian."""
     jac = jacobians(denoiser, x, sigma).detach().double()
     values = torch.linalg.svdvals(jac).cpu().numpy()

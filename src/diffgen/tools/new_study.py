@@ -31,14 +31,11 @@ DESTINATIONS = {
     "tests": "tests/{name}",
 }
 FIGURES_INCLUDE = 'include: "workflow/rules/figures.smk"'
+#: config.yaml states choices only: the study runs at its schema's defaults until one is made.
 CONFIG_SECTION = """
-{name}:
-  data:
-    n: 4096
-    dim: 16
-    seed: 0
-  moments:
-    sizes: [16, 256, 4096]
+# -- {name}: at paper scale without a section (workflow/studies/{name}/schema.yaml). E.g.:
+# {name}:
+#   data: {{ n: 8192 }}
 """
 SMALL_SECTION = """
 {name}:
