@@ -5,8 +5,7 @@ import json
 
 import numpy as np
 import pytest
-import yaml
-from conftest import ROOT
+from conftest import ROOT, workflow_config
 from PIL import Image
 
 from diffgen.biased.faces import celeba, synthfaces
@@ -19,12 +18,9 @@ from diffgen.images import dataset
 
 
 def faces_config(preset: bool = False, **changes) -> dict:
-    """The ``biased.faces`` section of config.yaml (+ the small preset), defaults filled in."""
-    config = yaml.safe_load((ROOT / "config.yaml").read_text())["biased"]["faces"]
-    if preset:
-        small = yaml.safe_load((ROOT / "resources" / "presets" / "small.yaml").read_text())
-        config = merge(config, small["biased"]["faces"])
-    config = merge(config, changes)
+    """The ``biased.faces`` section at paper scale (+ the small preset), defaults filled in."""
+    presets = ("resources/presets/small.yaml",) if preset else ()
+    config = merge(workflow_config(*presets, study="biased")["faces"], changes)
     schema = load_schema(ROOT / "workflow" / "studies" / "biased" / "schema.yaml")
     validate(config, schema["properties"]["faces"], "biased.faces")
     return config

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import yaml
+from conftest import paper_settings
 
 from diffgen.biased.config import check_consistency
 from diffgen.biased.grammar import build_grammar, sample_pool
@@ -18,8 +18,8 @@ from diffgen.core.errors import ConfigError
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_SCHEMA = load_schema(ROOT / "workflow" / "schemas" / "config.schema.yaml")
 SCHEMA = load_schema(ROOT / "workflow" / "studies" / "biased" / "schema.yaml")
-PAPER_FILE = yaml.safe_load((ROOT / "config.yaml").read_text())
-PAPER = PAPER_FILE["biased"]
+#: Study 1 at paper scale (config.yaml, schema defaults filled in).
+PAPER = paper_settings("biased")
 
 
 def filled(section):
@@ -183,6 +183,28 @@ def test_named_entries_take_the_defaults_of_their_schema():
     section = {"families": {"a": {}, "b": {"seeds": 1}}}
     validate(section, schema)
     assert section == {"families": {"a": {"seeds": 3}, "b": {"seeds": 1}}}
+
+
+def test_named_entries_given_merge_onto_the_default_entries():
+    # As a config file onto config.yaml: a change to one entry keeps the others.
+    entry = {"type": "object", "properties": {"seeds": {"type": "integer", "default": 3}}}
+    schema = {
+        "type": "object",
+        "properties": {
+            "families": {
+                "type": "object",
+                "default": {"curve": {"seeds": 5}, "sweep": {}},
+                "additionalProperties": entry,
+            }
+        },
+    }
+    section = {"families": {"sweep": {"seeds": 1}, "extra": {}}}
+    validate(section, schema)
+    assert section["families"] == {
+        "curve": {"seeds": 5},
+        "sweep": {"seeds": 1},
+        "extra": {"seeds": 3},
+    }
 
 
 def test_plan_of_the_paper():

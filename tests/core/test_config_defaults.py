@@ -15,9 +15,6 @@ from diffgen.core.config import load_schema
 
 STUDIES = sorted(path.parent.name for path in (ROOT / "workflow" / "studies").glob("*/schema.yaml"))
 TOP_LEVEL = "(top level)"
-#: Sections still restating their schema defaults while they are moved; remove a
-#: name here once its section of config.yaml states only choices.
-PENDING_SECTIONS = ("biased", "rhm")
 
 
 def restated_defaults(value: dict, schema: dict, where: str) -> list[str]:
@@ -56,15 +53,7 @@ def test_the_check_finds_a_restated_default_at_any_depth():
     assert restated_defaults({"device": "cpu", "threads": {"gpu_job": 8}}, schema, "") == []
 
 
-@pytest.mark.parametrize(
-    "section",
-    [
-        pytest.param(name, marks=pytest.mark.skip(reason="pending: PENDING_SECTIONS"))
-        if name in PENDING_SECTIONS
-        else name
-        for name in (TOP_LEVEL, *STUDIES)
-    ],
-)
+@pytest.mark.parametrize("section", [TOP_LEVEL, *STUDIES])
 def test_config_yaml_states_no_schema_default(section):
     config, schema = config_and_schema(section)
     restated = restated_defaults(config, schema, "" if section == TOP_LEVEL else section)

@@ -23,8 +23,7 @@ import time
 from dataclasses import dataclass, field
 
 import pytest
-import yaml
-from conftest import ROOT, paper_settings
+from conftest import ROOT, paper_settings, workflow_config
 
 from diffgen.core.config import load_schema, merge, validate
 from diffgen.core.errors import ConfigError
@@ -247,9 +246,7 @@ def run_job(case: Case, folder) -> subprocess.CompletedProcess:
 def config_message(case: Case) -> str:
     """The config check's message for the case's section (paper config + small preset)."""
     study = case.section.split(".")[0]
-    config = yaml.safe_load((ROOT / "config.yaml").read_text())[study]
-    small = yaml.safe_load((ROOT / "resources" / "presets" / "small.yaml").read_text())[study]
-    config = merge(config, small)
+    config = workflow_config("resources/presets/small.yaml", study=study)
     schema = load_schema(ROOT / "workflow" / "studies" / study / "schema.yaml")
     if case.section == "biased.faces":
         from diffgen.biased.faces.config import check_consistency
@@ -322,10 +319,8 @@ def checked(study: str, section: dict) -> dict:
 
 
 def paper(study: str) -> dict:
-    config = yaml.safe_load((ROOT / "config.yaml").read_text())
-    for part in study.split("."):
-        config = config[part]
-    return config
+    """The section at ``study`` ('rhm', 'biased.faces') at paper scale, defaults filled in."""
+    return paper_settings(*study.split("."))
 
 
 def test_an_absurd_grammar_shape_is_refused_at_once():

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
+from conftest import paper_settings
 from rhm_support import one_thread  # noqa: F401 (autouse fixture)
 
 from diffgen.cli import main
@@ -77,6 +77,5 @@ def test_training_defaults_to_the_reference_fp32_with_bf16_an_option():
     section: dict = {}
     validate(section, schema, "rhm")
     assert section["training"]["mixed_precision"] is False
-    paper = yaml.safe_load((ROOT / "config.yaml").read_text())["rhm"]
-    assert paper["training"]["mixed_precision"] is False
+    assert paper_settings("rhm", "training")["mixed_precision"] is False
     validate({"training": {"mixed_precision": True}}, schema, "rhm")  # bf16 stays one switch

@@ -93,7 +93,10 @@ def _fill_defaults(instance: object, schema: dict) -> None:
     """Insert schema defaults for absent keys, recursively (after a successful check).
 
     Entries of a mapping of named sections (``additionalProperties`` an object
-    schema) get the defaults of that schema too.
+    schema) get the defaults of that schema too. Such a mapping given in the config
+    is merged onto its default's entries, as a config file onto config.yaml: a
+    user's entry adds to or changes the paper's (``rhm.runs.sweep.epochs_of``)
+    without restating the others.
     """
     if not isinstance(instance, dict) or schema.get("type") != "object":
         return
@@ -101,6 +104,8 @@ def _fill_defaults(instance: object, schema: dict) -> None:
     for key, sub in properties.items():
         if key not in instance and "default" in sub:
             instance[key] = copy.deepcopy(sub["default"])
+        elif key in instance and _named_entries(sub) and isinstance(instance[key], dict):
+            instance[key] = merge(sub.get("default") or {}, instance[key])
         if key in instance:
             _fill_defaults(instance[key], sub)
             items = sub.get("items")
@@ -113,6 +118,11 @@ def _fill_defaults(instance: object, schema: dict) -> None:
         for key, value in instance.items():
             if key not in properties:
                 _fill_defaults(value, named)
+
+
+def _named_entries(schema: dict) -> bool:
+    """Whether ``schema`` is a mapping of user-chosen names, each of one object schema."""
+    return schema.get("type") == "object" and isinstance(schema.get("additionalProperties"), dict)
 
 
 def section_defaults(schema: dict, *path: str) -> dict:
