@@ -196,11 +196,13 @@ def test_named_checkpoints_resolve_and_merge_equal_epochs():
 
 
 def test_a_figA11_epoch_that_is_no_checkpoint_is_a_config_error():
-    bad = small_over_paper(figures={"figA11": {"checkpoints": ["first", 54]}})
-    with pytest.raises(ConfigError, match=r"figures\.figA11\.checkpoints.*epoch 54"):
+    grid = Plan(section(small_over_paper())).checkpoints(64)
+    off_grid = next(e for e in range(grid[0], grid[-1]) if e not in grid)
+    bad = small_over_paper(figures={"figA11": {"checkpoints": ["first", off_grid]}})
+    with pytest.raises(ConfigError, match=rf"figures\.figA11\.checkpoints.*epoch {off_grid}"):
         section(bad)
-    ok = small_over_paper(figures={"figA11": {"checkpoints": ["first", 46]}})
-    assert section(ok)["figures"]["figA11"]["checkpoints"] == ["first", 46]
+    ok = small_over_paper(figures={"figA11": {"checkpoints": ["first", grid[2]]}})
+    assert section(ok)["figures"]["figA11"]["checkpoints"] == ["first", grid[2]]
 
 
 # -- figure tables ------------------------------------------------------------------------
