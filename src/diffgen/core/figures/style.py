@@ -12,6 +12,7 @@ import contextvars
 import math
 import os
 import sys
+import textwrap
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -32,6 +33,7 @@ LEGEND_CHAR_WIDTH = 0.048  # inches per character at 7 pt (DejaVu Sans, mixed ca
 LEGEND_ROW_HEIGHT = 0.17  # inches per legend row at 7 pt
 HEADING_SIZE = 9  # pt: the figure title, a step above the panel titles
 HEADING_ROOM = 0.2  # inches per heading line added above hand-laid-out figures
+HEADING_FILL = 0.94  # share of the figure width a heading line may take before it wraps
 #: Where a legend inside the axes may go, tried in this order until it hides no data.
 LEGEND_PLACES = ("upper right", "upper left", "lower left", "lower right", "center left",
                  "center right", "upper center", "lower center", "center")  # fmt: skip
@@ -98,9 +100,24 @@ def _add_heading(fig: Figure) -> None:
     if not text:
         return
     own = fig.get_suptitle()
+    heading = _fit_width(fig, f"{text}\n{own}" if own else text)
     if fig.get_layout_engine() is None:  # hand-placed panels: make room above them
-        _grow_top(fig, HEADING_ROOM * (1 + own.count("\n") + bool(own)))
-    fig.suptitle(f"{text}\n{own}" if own else text, fontsize=HEADING_SIZE)
+        _grow_top(fig, HEADING_ROOM * (1 + heading.count("\n")))
+    fig.suptitle(heading, fontsize=HEADING_SIZE)
+
+
+def _fit_width(fig: Figure, heading: str) -> str:
+    """Wrap each heading line wider than the figure (a one-panel figure would clip it)."""
+    renderer = fig.canvas.get_renderer()
+    room = HEADING_FILL * fig.bbox.width
+    lines = []
+    for line in heading.split("\n"):
+        probe = fig.text(0, 0, line, fontsize=HEADING_SIZE)
+        width = probe.get_window_extent(renderer).width
+        probe.remove()
+        chars = len(line) if width <= room else max(12, int(len(line) * room / width))
+        lines.append(textwrap.fill(line, chars))
+    return "\n".join(lines)
 
 
 def _grow_top(fig: Figure, inches: float) -> None:
