@@ -108,6 +108,8 @@ def _add_heading(fig: Figure) -> None:
 
 def _fit_width(fig: Figure, heading: str) -> str:
     """Wrap each heading line wider than the figure (a one-panel figure would clip it)."""
+    if not isinstance(fig.canvas, FigureCanvasAgg):  # a bare Figure() cannot measure text
+        FigureCanvasAgg(fig)
     renderer = fig.canvas.get_renderer()
     room = HEADING_FILL * fig.bbox.width
     lines = []
