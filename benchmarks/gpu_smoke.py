@@ -24,6 +24,7 @@ import argparse
 import math
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import torch
@@ -37,7 +38,7 @@ from diffgen.biased.denoisers import ModelDenoiser
 from diffgen.biased.evaluation import fixed_noisy_batch, mean_cross_entropy
 from diffgen.biased.grammar import build_grammar, sample_pool
 from diffgen.biased.metrics.kl import sequence_kl
-from diffgen.biased.network import TransformerConfig, parameter_count
+from diffgen.biased.network import TransformerConfig, parameter_count, transformer_config
 from diffgen.biased.oracle import BPDenoiser
 from diffgen.biased.sampler import reverse_sample
 from diffgen.biased.training import RunOptions, TrainSpec, TransformerTrainer
@@ -61,13 +62,21 @@ def schema_defaults() -> dict:
             "beta_end": diffusion["beta_end"]}  # fmt: skip
 
 
+#: Study 1's schema: the paper's model and grammar are its defaults, never restated here.
+BIASED_SCHEMA = load_schema(
+    Path(__file__).resolve().parents[1] / "workflow/studies/biased/schema.yaml"
+)
+PAPER_MODEL = transformer_config(
+    {key: section_defaults(BIASED_SCHEMA, key) for key in ("model", "grammar")}
+)
+
 #: The paper's grammar (q symbols, depth l, sigma, q_eff).
-GRAMMAR = {"q": 6, "l": 4, "sigma": 1.0, "q_eff": 4}
+GRAMMAR = {k: v for k, v in section_defaults(BIASED_SCHEMA, "grammar").items() if k != "seed"}
 
 #: Sizes: the paper model, and a tiny one for the CPU test.
 #: ``epochs``: at least this many timed epochs, however long they take.
 PAPER = {
-    "model": TransformerConfig(),
+    "model": PAPER_MODEL,
     "batch": 512,
     "T": 500,
     "lr": 3e-4,
@@ -76,7 +85,7 @@ PAPER = {
     "measure": 2_000,
 }
 TINY = {
-    "model": TransformerConfig(layers=2, d_model=64, heads=2),
+    "model": replace(PAPER_MODEL, layers=2, d_model=64, heads=2),
     "batch": 64,
     "T": 50,
     "lr": 2e-3,

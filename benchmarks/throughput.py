@@ -52,7 +52,7 @@ import platform
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import torch
@@ -67,7 +67,7 @@ from diffgen.biased.bp import TreeBP
 from diffgen.biased.denoisers import ModelDenoiser, PriorDenoiser
 from diffgen.biased.field import diffusion_field
 from diffgen.biased.grammar import Grammar, build_grammar, sample_pool
-from diffgen.biased.network import TransformerConfig, parameter_count
+from diffgen.biased.network import TransformerConfig, parameter_count, transformer_config
 from diffgen.biased.oracle import BPDenoiser
 from diffgen.biased.sampler import reverse_sample
 from diffgen.biased.training import RunOptions, TrainSpec, TransformerTrainer
@@ -96,9 +96,6 @@ def schema_defaults() -> dict:
 #: The paper's beta range (rescaled by 1000/T), from the schema.
 BETAS = (schema_defaults()["beta_start"], schema_defaults()["beta_end"])
 
-#: The grammar of the paper's controlled setting (q symbols, depth l, sigma, q_eff).
-GRAMMAR = {"q": 6, "l": 4, "sigma": 1.0, "q_eff": 4}
-
 #: BP figures are quoted on this many CPU threads (the target is per 2 cores).
 BP_THREADS = 2
 
@@ -113,8 +110,17 @@ class Model:
     T: int
 
 
-PAPER = Model("paper", TransformerConfig(), batch=512, T=500)
-SMALL = Model("small", TransformerConfig(layers=2, d_model=64, heads=2), batch=64, T=50)
+#: The paper's transformer: study 1's schema defaults, never restated here.
+BIASED_SCHEMA = load_schema(
+    Path(__file__).resolve().parents[1] / "workflow/studies/biased/schema.yaml"
+)
+PAPER_MODEL = transformer_config(
+    {key: section_defaults(BIASED_SCHEMA, key) for key in ("model", "grammar")}
+)
+#: The paper's grammar (q symbols, depth l, sigma, q_eff), from the same schema.
+GRAMMAR = {k: v for k, v in section_defaults(BIASED_SCHEMA, "grammar").items() if k != "seed"}
+PAPER = Model("paper", PAPER_MODEL, batch=512, T=500)
+SMALL = Model("small", replace(PAPER_MODEL, layers=2, d_model=64, heads=2), batch=64, T=50)
 
 
 @dataclass

@@ -68,11 +68,9 @@ def paper_settings(study: str, *path: str) -> dict:
 
 def paper_transformer():
     """Study 1's paper transformer, as config.yaml and the schema state it."""
-    from diffgen.biased.network import TransformerConfig
+    from diffgen.biased.network import transformer_config
 
-    biased = paper_settings("biased")
-    grammar = biased["grammar"]
-    return TransformerConfig(**biased["model"], vocab=grammar["q"], length=2 ** grammar["l"])
+    return transformer_config(paper_settings("biased"))
 
 
 def paper_unet():

@@ -32,6 +32,13 @@ class TransformerConfig:
         return asdict(self)
 
 
+def transformer_config(section: dict) -> TransformerConfig:
+    """The transformer a ``biased`` config section describes: its ``model`` keys, with the
+    vocabulary q and the length 2**l of its ``grammar``."""
+    grammar = section["grammar"]
+    return TransformerConfig(**section["model"], vocab=grammar["q"], length=2 ** grammar["l"])
+
+
 def timestep_embedding(t: torch.Tensor, dim: int, max_period: float = 10000.0) -> torch.Tensor:
     """Sinusoidal embedding of integer steps t (B,) -> (B, dim), cos then sin halves."""
     half = dim // 2
