@@ -227,9 +227,15 @@ def test_fig4a_through_slurm_matches_local_run(
 #: About 150 s of training on one CPU (15 ms an epoch here): 2.5 times what one 1-minute
 #: SLURM attempt holds, so 3 attempts, and a first one cut even on a 2x faster machine.
 EPOCHS = 10_000
+CHECKPOINTS_KEPT = 7  # stated here, so a change of the small preset leaves the test alone
 TIME_LIMIT_CONFIG = {
     "resume_every_seconds": 5,
-    "biased": {"training": {"runs": [{"n": 64, "epochs": EPOCHS}, {"n": 256, "epochs": 500}]}},
+    "biased": {
+        "training": {
+            "n_checkpoints": CHECKPOINTS_KEPT,
+            "runs": [{"n": 64, "epochs": EPOCHS}, {"n": 256, "epochs": 500}],
+        }
+    },
 }
 RUN_DIR = f"{SMALL}/train/n64/split0_seed0"
 RULE_LOG = f"{SMALL_LOGS}/train/n64/split0_seed0.log"
@@ -296,7 +302,7 @@ def test_training_cut_by_time_limit_resumes_bit_exactly(slurm_cluster, tmp_path_
     assert "resumed from" not in (local_dir / RULE_LOG).read_text()
 
     checkpoints = sorted(p.name for p in (local_dir / RUN_DIR).glob("epoch*.pt"))
-    assert len(checkpoints) == 7
+    assert len(checkpoints) == CHECKPOINTS_KEPT
     assert sorted(p.name for p in (slurm_dir / RUN_DIR).glob("epoch*.pt")) == checkpoints
     for name in checkpoints:
         resumed = load_torch(slurm_dir / RUN_DIR / name)["model"]
